@@ -1,0 +1,1 @@
+"""Local stand-in for the AuctionWorx admin pages the bot drives."""

@@ -1,0 +1,1 @@
+"""Owns all Airtable traffic: inventory snapshots, imports, dedupe and cancels."""

@@ -1,0 +1,1 @@
+"""Builds the auction site lot import CSV from inventory and processed photos."""

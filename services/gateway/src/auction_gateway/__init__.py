@@ -1,0 +1,1 @@
+"""Web UI, JSON API and task read model of the auction platform."""

@@ -1,0 +1,1 @@
+"""Drives the auction site admin pages with Playwright and Chromium."""

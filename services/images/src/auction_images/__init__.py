@@ -1,0 +1,1 @@
+"""Downloads, checks and shrinks lot photos into object storage."""
