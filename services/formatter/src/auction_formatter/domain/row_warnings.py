@@ -1,0 +1,49 @@
+"""Row warnings: problems found in inventory records while building import rows."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+_MAX_VALUE_LENGTH = 200
+
+
+class Severity(StrEnum):
+    """ERROR means the record has no row in the file; WARNING means the row is kept."""
+
+    ERROR = "ERROR"
+    WARNING = "WARNING"
+
+
+class RowWarning(BaseModel):
+    """One problem in one inventory record, with what staff should change in Airtable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    record_id: str
+    lot_number: str
+    field: str
+    value: str
+    message: str
+
+
+def make_warning(
+    severity: Severity,
+    record_id: str,
+    lot_number: str,
+    field: str,
+    value: object,
+    message: str,
+) -> RowWarning:
+    """Build a RowWarning, shortening the shown value to 200 characters."""
+    shown = value if isinstance(value, str) else repr(value)
+    if len(shown) > _MAX_VALUE_LENGTH:
+        shown = shown[: _MAX_VALUE_LENGTH - 1] + "…"
+    return RowWarning(
+        severity=severity,
+        record_id=record_id,
+        lot_number=lot_number,
+        field=field,
+        value=shown,
+        message=message,
+    )
