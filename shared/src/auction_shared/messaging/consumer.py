@@ -72,7 +72,7 @@ class HandlerContext:
 
     @property
     def job(self) -> JobKind:
-        return JOB_BY_TOPIC.get(self.raw.topic, JobKind.FORMAT)
+        return JOB_BY_TOPIC.get(self._consumer.topic, JobKind.FORMAT)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -90,9 +90,7 @@ class HandlerContext:
             )
             if inserted.first() is None:
                 raise AlreadyProcessed(self.envelope.id)
-            writer = OutboxWriter(
-                session, consumer.tables, source=consumer.source, task_id=self.envelope.taskid
-            )
+            writer = consumer.outbox_writer(session, self.envelope.taskid)
             yield Transaction(session, writer, self)
         self.committed = True
         consumer.notify_relay()
@@ -111,9 +109,7 @@ class HandlerContext:
         """Publish an IN_PROGRESS status for this task now (its own short transaction)."""
         consumer = self._consumer
         async with consumer.sessions() as session, session.begin():
-            writer = OutboxWriter(
-                session, consumer.tables, source=consumer.source, task_id=self.envelope.taskid
-            )
+            writer = consumer.outbox_writer(session, self.envelope.taskid)
             await writer.status(
                 job=self.job,
                 state=state,
@@ -143,6 +139,7 @@ class MessageProcessor:
     def __init__(
         self,
         *,
+        topic: str,
         group: str,
         source: str,
         handler: Handler,
@@ -153,7 +150,10 @@ class MessageProcessor:
         max_attempts: int = 3,
         backoff_seconds: float = 0.5,
         max_message_bytes: int = 256 * 1024,
+        topic_prefix: str = "",
     ) -> None:
+        self.topic = topic
+        self.topic_prefix = topic_prefix
         self.group = group
         self.source = source
         self.handler = handler
@@ -164,6 +164,15 @@ class MessageProcessor:
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self.max_message_bytes = max_message_bytes
+
+    def outbox_writer(self, session: AsyncSession, task_id: str) -> OutboxWriter:
+        return OutboxWriter(
+            session,
+            self.tables,
+            source=self.source,
+            task_id=task_id,
+            topic_prefix=self.topic_prefix,
+        )
 
     async def process(self, raw: RawMessage) -> str:
         """Handle one message to its end; return the outcome (for logs, metrics and tests)."""

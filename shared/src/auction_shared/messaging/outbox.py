@@ -35,9 +35,16 @@ class OutboxWriter:
     """Adds events to the outbox inside a caller's transaction."""
 
     def __init__(
-        self, session: AsyncSession, tables: MessagingTables, *, source: str, task_id: str
+        self,
+        session: AsyncSession,
+        tables: MessagingTables,
+        *,
+        source: str,
+        task_id: str,
+        topic_prefix: str = "",
     ) -> None:
         self._session = session
+        self._topic_prefix = topic_prefix
         self._tables = tables
         self._source = source
         self._task_id = task_id
@@ -59,7 +66,10 @@ class OutboxWriter:
         headers["ce_id"] = envelope.id
         await self._session.execute(
             self._tables.outbox.insert().values(
-                topic=payload.topic, key=key, value=encode(envelope), headers=headers
+                topic=self._topic_prefix + payload.topic,
+                key=key,
+                value=encode(envelope),
+                headers=headers,
             )
         )
         self.pending.append(envelope.id)

@@ -21,7 +21,7 @@ from auction_shared.events.models import Payload
 from auction_shared.logging import get_logger
 from auction_shared.messaging.consumer import Handler, MessageProcessor, RawMessage
 from auction_shared.messaging.metrics import OUTBOX_PUBLISHED
-from auction_shared.messaging.outbox import OutboxRelay
+from auction_shared.messaging.outbox import OutboxRelay, OutboxWriter
 from auction_shared.settings import ServiceSettings
 from auction_shared.storage import ObjectStore
 
@@ -74,6 +74,16 @@ class ServiceRuntime:
     def group(self) -> str:
         return self.name
 
+    def outbox_writer(self, session: AsyncSession, task_id: str) -> OutboxWriter:
+        """Return a writer for events caused by a request that did not come from Kafka (HTTP)."""
+        return OutboxWriter(
+            session,
+            self.tables,
+            source=f"/{self.name}",
+            task_id=task_id,
+            topic_prefix=self.settings.topic_prefix,
+        )
+
     async def publish_raw(
         self, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]
     ) -> None:
@@ -89,7 +99,10 @@ class ServiceRuntime:
         max_poll_interval_ms: int = 5 * 60 * 1000,
     ) -> MessageProcessor:
         """Consume `model`'s topic in this service's consumer group with `handler`."""
+        topic = self.settings.topic_prefix + model.topic
         processor = MessageProcessor(
+            topic=model.topic,
+            topic_prefix=self.settings.topic_prefix,
             group=self.group,
             source=f"/{self.name}",
             handler=handler,
@@ -104,7 +117,7 @@ class ServiceRuntime:
         self.processors.append(processor)
 
         @self.broker.subscriber(
-            model.topic,
+            topic,
             group_id=self.group,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
