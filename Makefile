@@ -1,0 +1,56 @@
+# Local development: `make up` starts Kafka, PostgreSQL and an S3 server without Docker (state,
+# downloads and logs in .state/), `make test` runs the linters, the type checker and pytest.
+# The stack program is scripts/stack; docs/local-stack.md describes ports and overrides.
+
+PYTHON ?= python3
+STACK := $(PYTHON) -m scripts.stack
+MYPY_PATHS := shared/src $(wildcard services/*/src) $(wildcard sandboxes/*/src) tests bench
+
+.PHONY: up down status logs clean distclean install venv test lint typecheck pytest
+
+## Install uv when missing and create the virtual environment from uv.lock.
+venv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	uv sync --frozen
+
+## Start the stack (installs what is missing; a second run reuses downloads and data).
+up: venv
+	uv run --frozen python -m scripts.stack up
+
+## Stop every component of the stack.
+down:
+	@$(STACK) down
+
+## Print each component, healthy or not, with its port and pid.
+status:
+	@$(STACK) status
+
+## Print the end of each log (LOGS_ARGS="-f kafka" to follow one).
+logs:
+	@$(STACK) logs $(LOGS_ARGS)
+
+## Stop the stack and delete its data and logs; downloads stay.
+clean:
+	@$(STACK) clean
+
+## Stop the stack and delete .state/ entirely, downloads included.
+distclean:
+	@$(STACK) clean --all
+
+## Download what the stack needs without starting it (Debian packages, Kafka jars, versitygw).
+install:
+	@$(STACK) install
+
+lint: venv
+	uv run --frozen ruff check .
+	uv run --frozen ruff format --check .
+
+typecheck: venv
+	uv run --frozen mypy $(MYPY_PATHS)
+
+## Integration tests start the stack when it is not running and stop it afterwards
+## (the stack_env fixture in tests/conftest.py).
+pytest: venv
+	uv run --frozen pytest
+
+test: lint typecheck pytest
