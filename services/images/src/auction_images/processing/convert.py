@@ -103,8 +103,9 @@ def _open(data: bytes, limits: PhotoLimits) -> ImageFile.ImageFile:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRejected(
             RejectionCode.TOO_MANY_PIXELS,
-            f"The photo declares more pixels than Pillow allows ({error}). "
-            f"The limit is {limits.max_pixels:,} pixels; attach a smaller export.",
+            f"The photo is too large to decode safely. Pillow reports: {error} "
+            f"This service accepts at most {limits.max_pixels:,} pixels; "
+            "attach a smaller export.",
         ) from error
     except UnidentifiedImageError as error:
         raise _not_an_image(data) from error
@@ -230,7 +231,8 @@ def _load(image: ImageFile.ImageFile) -> None:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRejected(
             RejectionCode.TOO_MANY_PIXELS,
-            f"The photo has more pixels than Pillow allows ({error}). Attach a smaller export.",
+            f"The photo is too large to decode safely. Pillow reports: {error} "
+            "Attach a smaller export.",
         ) from error
     except _DECODE_ERRORS as error:
         text = str(error)
