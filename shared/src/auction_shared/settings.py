@@ -40,6 +40,7 @@ class ServiceSettings(BaseSettings):
     )
     database_schema: str = "public"
 
+    # host:port, or a URL whose scheme (http or https) sets TLS.
     s3_endpoint: str = "127.0.0.1:9000"
     s3_access_key: SecretStr = SecretStr(DEV_S3_ACCESS_KEY)
     s3_secret_key: SecretStr = SecretStr(DEV_S3_SECRET_KEY)
@@ -73,8 +74,18 @@ class ServiceSettings(BaseSettings):
         return self
 
     @property
+    def s3_host(self) -> str:
+        return self.s3_endpoint.split("://", 1)[-1].rstrip("/")
+
+    @property
+    def s3_tls(self) -> bool:
+        if "://" in self.s3_endpoint:
+            return self.s3_endpoint.startswith("https://")
+        return self.s3_secure
+
+    @property
     def public_base_url(self) -> str:
         if self.s3_public_base_url:
             return self.s3_public_base_url.rstrip("/")
-        scheme = "https" if self.s3_secure else "http"
-        return f"{scheme}://{self.s3_endpoint}"
+        scheme = "https" if self.s3_tls else "http"
+        return f"{scheme}://{self.s3_host}"

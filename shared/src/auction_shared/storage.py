@@ -38,10 +38,10 @@ class ObjectStore:
     def __init__(self, settings: ServiceSettings, client: Minio | None = None) -> None:
         self._settings = settings
         self._client = client or Minio(
-            settings.s3_endpoint,
+            settings.s3_host,
             access_key=settings.s3_access_key.get_secret_value(),
             secret_key=settings.s3_secret_key.get_secret_value(),
-            secure=settings.s3_secure,
+            secure=settings.s3_tls,
             region=settings.s3_region,
         )
         self.public_bucket = settings.s3_public_bucket

@@ -8,6 +8,7 @@ from auction_shared.events import (
     CATALOGUE,
     FormatRequested,
     InvalidEvent,
+    Payload,
     Requester,
     TaskStatus,
     decode,
@@ -30,7 +31,10 @@ def _format_request(**overrides: object) -> FormatRequested:
 
 def test_round_trip_keeps_payload_and_attributes() -> None:
     envelope = make_envelope(
-        _format_request(starting_price=Decimal("2.50")), source="/gateway", task_id="t-1", subject="4412"
+        _format_request(starting_price=Decimal("2.50")),
+        source="/gateway",
+        task_id="t-1",
+        subject="4412",
     )
 
     decoded = decode(encode(envelope), max_bytes=10_000)
@@ -65,7 +69,9 @@ BAD_MESSAGES = [
 ]
 
 
-@pytest.mark.parametrize(("case", "body", "reason"), BAD_MESSAGES, ids=[case[0] for case in BAD_MESSAGES])
+@pytest.mark.parametrize(
+    ("case", "body", "reason"), BAD_MESSAGES, ids=[case[0] for case in BAD_MESSAGES]
+)
 def test_decode_rejects_bad_message(case: str, body: object, reason: str) -> None:
     raw = json.dumps(body).encode() if isinstance(body, dict) else body
 
@@ -77,7 +83,9 @@ def test_decode_rejects_bad_message(case: str, body: object, reason: str) -> Non
 
 
 def test_payload_as_rejects_other_type() -> None:
-    envelope = decode(encode(make_envelope(_format_request(), source="/g", task_id="t")), max_bytes=10_000)
+    envelope = decode(
+        encode(make_envelope(_format_request(), source="/g", task_id="t")), max_bytes=10_000
+    )
 
     with pytest.raises(InvalidEvent) as caught:
         payload_as(envelope, TaskStatus)
@@ -97,7 +105,7 @@ def test_every_dlq_twin_listed() -> None:
 
 
 @pytest.mark.parametrize("model", CATALOGUE, ids=[model.event_type() for model in CATALOGUE])
-def test_json_schema_describes_envelope(model: type) -> None:
+def test_json_schema_describes_envelope(model: type[Payload]) -> None:
     schema = event_json_schema(model)
 
     assert schema["title"] == model.event_type()

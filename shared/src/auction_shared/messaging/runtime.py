@@ -13,7 +13,7 @@ from typing import Any
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.message import KafkaMessage
+from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from auction_shared.db import MessagingTables, make_engine, make_session_factory
