@@ -1,0 +1,1 @@
+"""Table-driven tests of the formatter's warehouse config and lot rules."""
