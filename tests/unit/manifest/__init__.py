@@ -1,0 +1,1 @@
+"""Tests of the manifest importer domain and lot-number allocation."""
