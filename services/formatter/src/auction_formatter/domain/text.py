@@ -16,6 +16,9 @@ _HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _INNER_LINE_SPACES = re.compile(r"[^\S\n]+")
+# Anything clean_text would change besides outer spaces: a control character, whitespace
+# other than a plain space, or two whitespace characters in a row.
+_UNCLEAN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[^\S ]|\s\s")
 _MONEY = re.compile(r"-?\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|-?\$?\.[0-9]+")
 
 
@@ -57,6 +60,8 @@ def strip_html(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Drop control characters and empty lines, unify line breaks, squeeze spaces in each line."""
+    if _UNCLEAN.search(text) is None:
+        return text.strip()
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = (_INNER_LINE_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
