@@ -4,7 +4,9 @@
 
 PYTHON ?= python3
 STACK := $(PYTHON) -m scripts.stack
-MYPY_PATHS := shared/src $(wildcard services/*/src) $(wildcard sandboxes/*/src) tests bench
+# mypy fails on a folder without Python files, so only folders that contain some are passed.
+MYPY_CANDIDATES := shared/src $(wildcard services/*/src) $(wildcard sandboxes/*/src) tests bench
+MYPY_PATHS = $(foreach dir,$(MYPY_CANDIDATES),$(if $(shell find $(dir) -name '*.py' -print -quit 2>/dev/null),$(dir)))
 
 .PHONY: up down status logs clean distclean install venv test lint typecheck pytest
 

@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Unit tests import the stack program as `scripts.stack`; appended so nothing installed is shadowed.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.append(str(REPO_ROOT))
 STACK_ENV_FILE = REPO_ROOT / ".state" / "stack.env"
 # Exit code of `python -m scripts.stack status --check` when no component runs.
 STACK_NONE_RUNNING = 3
