@@ -1,0 +1,1 @@
+"""Pure rules of the sandbox site: form validation, CSV parsing, sales rows, seed plans."""

@@ -1,0 +1,1 @@
+"""HTTP layer: the imitated admin pages and the /_sandbox test endpoints."""
