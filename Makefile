@@ -53,6 +53,8 @@ typecheck: venv
 ## Integration tests start the stack when it is not running and stop it afterwards
 ## (the stack_env fixture in tests/conftest.py).
 pytest: venv
-	uv run --frozen pytest
+	@status=0; uv run --frozen pytest || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make: pytest collected no tests (exit code 5)" >&2; fi; \
+	exit $$status
 
 test: lint typecheck pytest
