@@ -7,11 +7,12 @@ import io
 
 import numpy as np
 import pytest
+from PIL import Image, ImageCms
+from skimage.metrics import structural_similarity
+
 from auction_images.domain import PhotoLimits, PhotoRejected, RejectionCode
 from auction_images.processing import process_photo
 from auction_images.processing.reference import reference_process
-from PIL import Image, ImageCms
-from skimage.metrics import structural_similarity
 
 from .photo_inputs import (
     BLUE,
