@@ -1,7 +1,8 @@
 """Database plumbing: async SQLAlchemy 2.0 on psycopg 3, the inbox and outbox tables, Alembic.
 
-Each service owns one schema and one database role. Its metadata holds the service's own tables and
-the inbox and outbox made by `messaging_tables`; Alembic keeps its version table in the same schema.
+Each service owns one schema and one database role. Table names are unqualified: every connection
+sets its search path to the service's schema (`AUCTION_DATABASE_SCHEMA`), so the same metadata and
+migrations serve any schema name. Alembic keeps its version table in that schema too.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from sqlalchemy.ext.asyncio import (
 SessionFactory = Callable[[], AsyncSession]
 
 
-def service_metadata(schema: str) -> MetaData:
-    """Return a MetaData bound to the service's schema, with constraint names Alembic can track."""
+def service_metadata(schema: str | None = None) -> MetaData:
+    """Return a MetaData with constraint names Alembic can track; unqualified unless `schema`."""
     return MetaData(
         schema=schema,
         naming_convention={
@@ -129,8 +130,53 @@ def alembic_env_online(metadata: MetaData) -> None:
     async def run() -> None:
         engine = create_async_engine(url)
         async with engine.begin() as connection:
-            await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            exists = await connection.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :schema"), {"schema": schema}
+            )
+            if exists.first() is None:
+                # A service role usually cannot create schemas; the stack or an admin makes them.
+                await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            await connection.execute(text(f'SET search_path TO "{schema}"'))
             await connection.run_sync(migrate)
         await engine.dispose()
 
     asyncio.run(run())
+
+
+def create_messaging_tables(schema: str | None = None) -> None:
+    """Create the inbox and outbox in a service's first Alembic revision (call from `upgrade`)."""
+    from alembic import op
+
+    op.create_table(
+        "inbox",
+        Column("consumer", String(200), primary_key=True),
+        Column("event_id", String(200), primary_key=True),
+        Column("topic", String(255), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        schema=schema,
+    )
+    op.create_table(
+        "outbox",
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("topic", String(255), nullable=False),
+        Column("key", Text, nullable=True),
+        Column("value", LargeBinary, nullable=False),
+        Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        schema=schema,
+    )
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["id"],
+        schema=schema,
+        postgresql_where=text("published_at IS NULL"),
+    )
+
+
+def drop_messaging_tables(schema: str | None = None) -> None:
+    from alembic import op
+
+    op.drop_table("outbox", schema=schema)
+    op.drop_table("inbox", schema=schema)

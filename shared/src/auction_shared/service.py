@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
 from auction_shared.db import ping as ping_database
+from auction_shared.db import run_migrations
 from auction_shared.health import health_router
-from auction_shared.logging import configure_logging
+from auction_shared.logging import configure_logging, get_logger
 from auction_shared.messaging.runtime import ServiceRuntime
 from auction_shared.settings import ServiceSettings
 from auction_shared.telemetry import configure_telemetry
+
+log = get_logger(__name__)
 
 
 def setup_process(settings: ServiceSettings) -> None:
@@ -56,3 +61,22 @@ def serve(app: FastAPI, settings: ServiceSettings) -> None:
         log_config=None,
         timeout_graceful_shutdown=int(settings.shutdown_timeout_seconds),
     )
+
+
+def run_cli(
+    settings: ServiceSettings,
+    *,
+    migrations_dir: Path,
+    make_app: Callable[[], FastAPI],
+    argv: Sequence[str] | None = None,
+) -> None:
+    """Entry point of a service: `serve` (default) runs it, `migrate` upgrades its schema."""
+    parser = argparse.ArgumentParser(prog=f"auction-{settings.service_name}")
+    parser.add_argument("command", nargs="?", default="serve", choices=("serve", "migrate"))
+    arguments = parser.parse_args(argv)
+    setup_process(settings)
+    if arguments.command == "migrate":
+        run_migrations(migrations_dir, settings.database_url, settings.database_schema)
+        log.info("migrations_applied", schema=settings.database_schema)
+        return
+    serve(make_app(), settings)

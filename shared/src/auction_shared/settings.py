@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self, TypeVar
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -89,3 +90,34 @@ class ServiceSettings(BaseSettings):
             return self.s3_public_base_url.rstrip("/")
         scheme = "https" if self.s3_tls else "http"
         return f"{scheme}://{self.s3_host}"
+
+
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
+
+
+def load_settings(
+    service: str,
+    *,
+    schema: str,
+    http_port: int,
+    settings_class: type[SettingsT] = ServiceSettings,  # type: ignore[assignment]
+) -> SettingsT:
+    """Read a service's settings; service-specific variables win over the shared ones.
+
+    `AUCTION_<SERVICE>_DATABASE_URL` (e.g. `AUCTION_AIRTABLE_SYNC_DATABASE_URL`) overrides
+    `AUCTION_DATABASE_URL`, so one environment file can serve every service. The service name,
+    schema and port are defaults that `AUCTION_SERVICE_NAME`, `AUCTION_DATABASE_SCHEMA` and
+    `AUCTION_HTTP_PORT` override.
+    """
+    prefix = f"AUCTION_{service.upper().replace('-', '_')}_"
+    defaults: dict[str, Any] = {
+        "service_name": service,
+        "database_schema": schema,
+        "http_port": http_port,
+    }
+    values = {
+        key: value for key, value in defaults.items() if f"AUCTION_{key.upper()}" not in os.environ
+    }
+    if f"{prefix}DATABASE_URL" in os.environ:
+        values["database_url"] = os.environ[f"{prefix}DATABASE_URL"]
+    return settings_class(**values)

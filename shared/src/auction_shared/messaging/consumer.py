@@ -70,6 +70,10 @@ class HandlerContext:
     def task_id(self) -> str:
         return self.envelope.taskid
 
+    def session(self) -> AsyncSession:
+        """Open a session for reads outside the handler's transaction."""
+        return self._consumer.sessions()
+
     @property
     def job(self) -> JobKind:
         return JOB_BY_TOPIC.get(self._consumer.topic, JobKind.FORMAT)
