@@ -440,3 +440,10 @@ def test_duplicate_header_warned_first_column_read() -> None:
     assert manifest.records[0].msrp == Decimal("19.99")
     assert [(issue.line, issue.column) for issue in manifest.warnings] == [(1, "Unit Retail")]
     assert "column 4 and again in column(s) 6" in manifest.warnings[0].message
+
+
+def test_xlsx_content_wins_over_file_name() -> None:
+    manifest = read_manifest(xlsx_bytes(_manifest_grid("costco")), "costco.xls")
+
+    assert manifest.file_format == "xlsx"
+    assert len(manifest.records) == 3

@@ -42,5 +42,5 @@ def load_column_map(data: bytes, filename: str) -> dict[str, str | None]:
                 "give a field name, or null to ignore the column."
             )
         # YAML reads an unquoted numeric header such as 2024 as a number.
-        column_map[str(header)] = None if field_name is None else parse_field_name(field_name)
+        column_map[str(header)] = None if field_name is None else parse_field_name(field_name).value
     return column_map

@@ -159,9 +159,9 @@ def detect_layout(headers: Sequence[str]) -> Layout | None:
 
 def parse_field_name(name: str) -> ImportField:
     """Return the field a column-map value names (case, spaces and dots ignored)."""
-    wanted = header_key(name)
+    key = header_key(name)
     for field in ImportField:
-        if header_key(field.value) == wanted:
+        if header_key(field.value) == key:
             return field
     valid = ", ".join(repr(field.value) for field in ImportField)
     raise ColumnMapError(f"Column map names an unknown field {name!r}; valid fields: {valid}.")
@@ -230,8 +230,8 @@ def _apply_column_map(
     for field, positions in mapped.items():
         indexes[field] = tuple(positions)
     for field in list(indexes):
-        kept = tuple(position for position in indexes[field] if position not in ignored)
-        if kept:
-            indexes[field] = kept
+        remaining = tuple(position for position in indexes[field] if position not in ignored)
+        if remaining:
+            indexes[field] = remaining
         else:
             del indexes[field]

@@ -45,8 +45,8 @@ class RowValues:
         self, severity: Severity, message: str, column: str | None = None, value: CellValue = None
     ) -> None:
         """Add an issue on this row's line."""
-        shown = None if value is None else cell_text(value)
-        self.issues.append(RowIssue(self.line, severity, message, column, shown))
+        value_text = None if value is None else cell_text(value)
+        self.issues.append(RowIssue(self.line, severity, message, column, value_text))
 
 
 @dataclass(frozen=True)

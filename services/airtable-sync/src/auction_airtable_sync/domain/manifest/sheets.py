@@ -37,18 +37,18 @@ class Sheet:
 
 
 def read_sheet(data: bytes, filename: str, max_rows: int) -> Sheet:
-    """Decode CSV or XLSX bytes; the content decides the format, the file name only the message.
+    """Decode CSV or XLSX bytes into rows. The content decides the format, not the file name.
 
     Raises UnreadableManifestError for legacy `.xls` files, broken XLSX files, text in an
     unknown encoding, a malformed CSV, or more than `max_rows` rows.
     """
+    if data.startswith(_ZIP_MAGIC):
+        return _read_xlsx(data, filename, max_rows)
     if data.startswith(_OLE_MAGIC) or filename.lower().endswith(".xls"):
         raise UnreadableManifestError(
             f"{filename}: legacy Excel .xls files are not supported; "
             "save the manifest as .xlsx or CSV and import it again."
         )
-    if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, filename, max_rows)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise UnreadableManifestError(
             f"{filename}: not a valid XLSX file (it is not a zip archive); "
@@ -67,6 +67,11 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise _undecodable(filename, exc) from exc
+    if b"\x00" in data:
+        raise UnreadableManifestError(
+            f"{filename}: the file contains NUL bytes, so it is binary or UTF-16 text without "
+            "a byte order mark; save the manifest as UTF-8 CSV or .xlsx."
+        )
     body, encoding = data, "utf-8"
     if data.startswith(codecs.BOM_UTF8):
         body, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
@@ -113,7 +118,7 @@ def _read_csv(data: bytes, filename: str, max_rows: int) -> Sheet:
     except csv.Error as exc:
         raise UnreadableManifestError(
             f"{filename}: line {reader.line_num}: the CSV cannot be parsed ({exc}); "
-            "check for a stray quote or a binary file saved as .csv."
+            "check for a stray quote that makes one value swallow the rest of the file."
         ) from exc
     return Sheet(file_format="csv", encoding=encoding, rows=tuple(rows))
 
@@ -129,9 +134,9 @@ def _read_xlsx(data: bytes, filename: str, max_rows: int) -> Sheet:
     try:
         if not workbook.worksheets:
             raise UnreadableManifestError(f"{filename}: the workbook has no worksheet.")
-        # NOTE: only the first worksheet is read; B-Stock workbooks carry one sheet.
+        # NOTE: only the first worksheet is read, because B-Stock workbooks have one sheet.
         worksheet = workbook.worksheets[0]
-        # Some writers store a wrong sheet size; without it every stored row is read.
+        # Some writers store a wrong sheet size, so drop it and read every stored row.
         worksheet.reset_dimensions()
         rows: list[SheetRow] = []
         for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
