@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from auction_formatter.domain import LotRows, RowWarning, Severity, build_rows
 
 from .inventory_inputs import full_record, maule, numbered_records, photos_for, record, sahara
@@ -237,7 +238,7 @@ def test_quoted_title_stays_within_limit() -> None:
     assert row["Title"] == "'=" + "y" * 78
 
 
-def test_html_is_stripped_from_text_and_escaped_in_description() -> None:
+def test_html_stripped_then_escaped() -> None:
     rec = record(
         Product_Name="Cable <5 ft & more",
         Notes="<b>Box</b> damaged &amp; taped",
@@ -335,7 +336,7 @@ def test_no_photo_warns_and_keeps_row() -> None:
         ({"id": "recE", "fields": {"Product Name": "<br>"}}, "Product Name is empty"),
         ({"fields": {"Product Name": "Lamp"}}, "no id"),
         ({"id": "", "fields": {"Product Name": "Lamp"}}, "no id"),
-        ({"id": "recE", "fields": ["Product Name"]}, "fields of type list"),
+        ({"id": "recE", "fields": ["Product Name"]}, "fields are a list"),
         ("not a record", "not an object"),
     ],
 )

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+
 from auction_formatter.domain import (
     category_id,
     description_html,

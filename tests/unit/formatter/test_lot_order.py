@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+
 from auction_formatter.config import LotOrderRules
 from auction_formatter.domain import lot_order
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+
 from auction_formatter.domain.text import (
     clean_text,
     contains_html,

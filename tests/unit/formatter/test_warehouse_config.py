@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from auction_formatter.config import (
     DEFAULT_WAREHOUSES_PATH,
     UnknownWarehouseError,
@@ -175,6 +176,11 @@ def test_bad_value_names_file_key_and_value(tmp_path: Path) -> None:
             lambda d: d["defaults"]["fixed_values"].update(Colour="red"),
             "defaults",
             "Colour",
+        ),
+        (
+            lambda d: d["defaults"]["custom_field_columns"].remove("Amazon ID"),
+            "defaults",
+            "['Amazon ID']",
         ),
         (
             lambda d: d["defaults"]["site_columns"].append("UPC"),

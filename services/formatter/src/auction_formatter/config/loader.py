@@ -39,7 +39,7 @@ class Warehouses:
         except KeyError:
             known = ", ".join(sorted(self.by_key))
             raise UnknownWarehouseError(
-                f"unknown warehouse {key!r} (known: {known}); add it to {self.path}"
+                f"unknown warehouse {key!r} (known: {known}). Add it to {self.path}."
             ) from None
 
     @property

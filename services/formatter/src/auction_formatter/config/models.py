@@ -16,6 +16,17 @@ from pydantic import (
 NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2)]
 
+# Columns that the row builder fills from inventory and warehouse values; the file must list
+# each of them.
+FILLED_COLUMNS = frozenset(
+    {
+        "EventID", "LotNumber", "Seller", "Category", "Region", "Title", "Subtitle",
+        "Description", "Price", "Working Condition", "UPC", "Truck", "Source", "Size",
+        "Photo Taker", "Other Notes", "MSRP", "Lot Number", "Location", "Item Condition", "ID",
+        "Amazon ID",
+    }
+)  # fmt: skip
+
 _WAREHOUSE_KEY = re.compile(r"^[a-z][a-z0-9_-]*$")
 _SPACES = re.compile(r"\s+")
 
@@ -60,7 +71,7 @@ class PriceTier(_Frozen):
 
 
 class PricingRules(_Frozen):
-    """Table of starting bids; an auction-wide override above 0 wins over all of it."""
+    """Table of starting bids, used unless the auction has a price override above 0."""
 
     low_msrp_max: Money
     low_msrp_price: Money
@@ -78,7 +89,7 @@ class PricingRules(_Frozen):
 
 
 class LotOrderRules(_Frozen):
-    """How the top lots of the file are chosen before the rest are shuffled."""
+    """Rules for choosing the top lots of the file, which come before the shuffled rest."""
 
     top_lot_count: int = Field(ge=0)
     excluded_words: tuple[NonEmptyText, ...]
@@ -134,6 +145,9 @@ class FormattingRules(_Frozen):
         repeated = sorted({name for name in columns if columns.count(name) > 1})
         if repeated:
             raise ValueError(f"columns listed more than once: {repeated}")
+        missing = sorted(FILLED_COLUMNS - set(columns))
+        if missing:
+            raise ValueError(f"columns that the formatter fills are missing: {missing}")
         unknown = sorted(set(self.fixed_values) - set(columns))
         if unknown:
             raise ValueError(f"fixed_values names columns that are not listed: {unknown}")

@@ -58,8 +58,8 @@ _TEXT_FIELDS = (
 class InventoryLot:
     """One inventory record with clean text (no HTML, no control characters) and parsed numbers.
 
-    Text may contain line breaks; msrp is None when missing or not a number, auction_count is
-    None when missing or not a whole number.
+    Text may contain line breaks. msrp is None when missing or not a number, and auction_count
+    is None when missing or not a whole number.
     """
 
     record_id: str
@@ -104,7 +104,7 @@ class _RecordReader:
             self.warn(
                 field,
                 raw,
-                f"{field} contains HTML, which was removed; keep this field plain text in Airtable",
+                f"{field} contains HTML, which was removed. Keep this field plain text in Airtable.",
             )
             raw = strip_html(raw)
         return clean_text(raw)
@@ -115,9 +115,13 @@ class _RecordReader:
             return None
         amount = parse_money(raw)
         if amount is None:
-            self.warn(field, raw, f"{field} is not a number; enter an amount such as 12.50")
+            self.warn(
+                field, raw, f"{field} is not a number. Enter an amount such as 12.50 in Airtable."
+            )
         elif amount < 0:
-            self.warn(field, raw, f"{field} is negative and is left out; enter 0 or more")
+            self.warn(
+                field, raw, f"{field} is negative and was left out. Enter 0 or more in Airtable."
+            )
             return None
         return amount
 
@@ -130,7 +134,7 @@ class _RecordReader:
             self.warn(
                 field,
                 raw,
-                f"{field} is not a whole number of 0 or more, so it counts as 1; fix it in Airtable",
+                f"{field} is not a whole number of 0 or more, so it counts as 1. Fix it in Airtable.",
             )
             return None
         return count
@@ -146,9 +150,9 @@ def read_inventory_record(
     record_id = record.get("id")
     fields = record.get("fields", {})
     if not isinstance(record_id, str) or not record_id.strip():
-        raise ValueError(f"record has no id: {record_id!r}")
+        raise ValueError(f"it has no id (value: {record_id!r})")
     if not isinstance(fields, Mapping):
-        raise ValueError(f"record {record_id} has fields of type {type(fields).__name__}")
+        raise ValueError(f"its fields are a {type(fields).__name__}, not an object")
 
     reader = _RecordReader(record_id, fields, lot_prefix)
     texts = {field: reader.text(field) for field in _TEXT_FIELDS}

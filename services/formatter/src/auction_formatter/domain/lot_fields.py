@@ -29,8 +29,8 @@ def subtitle(
 ) -> str:
     """Return "MSRP: $<msrp>", the Auction Count mark, then " NOTES: <notes>", cut to max_length.
 
-    A missing MSRP reads "MSRP: N/A". A missing Auction Count counts as 1; counts without a
-    mark in the table get none.
+    A missing MSRP reads "MSRP: N/A". A missing Auction Count counts as 1, and counts without
+    a mark in the table get none.
     """
     shown_msrp = MSRP_UNKNOWN if msrp is None else "$" + format_money(msrp)
     count = effective_auction_count(auction_count)
@@ -44,7 +44,7 @@ def subtitle(
 def description_html(labelled_values: list[tuple[str, str]], pickup_line: str) -> str:
     """Return `<b>Label</b>: value<br>` per non-empty value, then the pickup line.
 
-    Labels and values are HTML-escaped; line breaks inside a value become <br>.
+    Labels and values are HTML-escaped, and line breaks inside a value become <br>.
     """
     lines = []
     for label, value in labelled_values:
@@ -77,8 +77,8 @@ def starting_price(
 ) -> Decimal:
     """Return the starting bid with two decimals.
 
-    An override above 0 wins; else an MSRP above 0 and at most the low-MSRP limit gets the
-    low-MSRP price; else the Auction Count tier applies (missing counts as 1).
+    An override above 0 wins. Otherwise an MSRP above 0 and at most low_msrp_max gets
+    low_msrp_price. Otherwise the Auction Count tier applies, and a missing count counts as 1.
     """
     if price_override is not None and price_override > 0:
         return price_override.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -101,13 +101,13 @@ def category_id(category_name: str, categories: CategoryRules) -> tuple[int, str
     if not key:
         return categories.fallback_id, (
             f"Category is empty, so the lot goes to the fallback category "
-            f"{categories.fallback_id}; set a Category in Airtable"
+            f"{categories.fallback_id}. Set a Category in Airtable."
         )
     known_id = categories.ids_by_name.get(key)
     if known_id is None:
         return categories.fallback_id, (
-            f"unknown Category {category_name.strip()!r}, so the lot goes to the fallback "
-            f"category {categories.fallback_id}; fix the Category in Airtable or add the name "
-            f"to the categories map in warehouses.yaml"
+            f"Unknown Category {category_name.strip()!r}, so the lot goes to the fallback "
+            f"category {categories.fallback_id}. Fix the Category in Airtable or add the name "
+            f"to the categories map in warehouses.yaml."
         )
     return known_id, None

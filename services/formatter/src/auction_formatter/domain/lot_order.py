@@ -10,7 +10,7 @@ from auction_formatter.config import LotOrderRules
 
 
 class RankableLot(Protocol):
-    """What lot_order reads from a lot."""
+    """Attributes of a lot that lot_order reads."""
 
     @property
     def msrp(self) -> Decimal | None: ...

@@ -8,7 +8,7 @@ _MAX_VALUE_LENGTH = 200
 
 
 class Severity(StrEnum):
-    """ERROR means the record has no row in the file; WARNING means the row is kept."""
+    """Weight of a row warning: ERROR means the record has no row, WARNING that it has one."""
 
     ERROR = "ERROR"
     WARNING = "WARNING"
@@ -36,14 +36,14 @@ def make_warning(
     message: str,
 ) -> RowWarning:
     """Build a RowWarning, shortening the shown value to 200 characters."""
-    shown = value if isinstance(value, str) else repr(value)
-    if len(shown) > _MAX_VALUE_LENGTH:
-        shown = shown[: _MAX_VALUE_LENGTH - 1] + "…"
+    display_value = value if isinstance(value, str) else repr(value)
+    if len(display_value) > _MAX_VALUE_LENGTH:
+        display_value = display_value[: _MAX_VALUE_LENGTH - 1] + "…"
     return RowWarning(
         severity=severity,
         record_id=record_id,
         lot_number=lot_number,
         field=field,
-        value=shown,
+        value=display_value,
         message=message,
     )

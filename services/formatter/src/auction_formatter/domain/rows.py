@@ -44,7 +44,7 @@ RECORD_FIELD = "id"
 
 @dataclass(frozen=True)
 class LotRows:
-    """Import rows in file order; every row has a value (maybe "") for every column."""
+    """Import rows in file order, each with a value (maybe "") for every column."""
 
     columns: tuple[str, ...]
     rows: tuple[dict[str, str], ...]
@@ -122,7 +122,7 @@ class _RowBuilder:
             self.warn(
                 InventoryField.LOT_NUMBER,
                 "",
-                "Lot Number is empty, so LotNumber is empty too; set a Lot Number in Airtable",
+                "Lot Number is empty, so LotNumber is empty too. Set a Lot Number in Airtable.",
             )
         return row
 
@@ -133,7 +133,7 @@ class _RowBuilder:
                 InventoryField.PRODUCT_NAME,
                 name,
                 "Product Name starts like a spreadsheet formula, so the title starts with a "
-                "single quote; remove the leading character in Airtable",
+                "single quote. Remove the leading character in Airtable.",
             )
             name = neutralise_formula(name)
         limit = self.rules.title_max_length
@@ -143,7 +143,7 @@ class _RowBuilder:
                 InventoryField.PRODUCT_NAME,
                 name,
                 f"Product Name has {len(name)} characters, so the title was cut to "
-                f"{len(lot_title)}: {lot_title!r}; the full name is in the description",
+                f"{len(lot_title)}: {lot_title!r}. The full name is in the description.",
             )
         return lot_title
 
@@ -169,14 +169,14 @@ class _RowBuilder:
         )
 
     def upc(self) -> str:
-        kept = upc(self.lot.upc)
-        if self.lot.upc and not kept:
+        digits = upc(self.lot.upc)
+        if self.lot.upc and not digits:
             self.warn(
                 InventoryField.UPC,
                 self.lot.upc,
-                "UPC is not all digits and was left out; enter digits only in Airtable",
+                "UPC is not all digits and was left out. Enter digits only in Airtable.",
             )
-        return kept
+        return digits
 
     def photos(self, image_urls: Sequence[object]) -> list[str]:
         urls: list[str] = []
@@ -188,21 +188,21 @@ class _RowBuilder:
                 self.warn(
                     PHOTO_FIELD,
                     url,
-                    "photo URL is not an http(s) URL and was left out; rerun the images job",
+                    "Photo URL is not an http(s) URL and was left out. Run the images job again.",
                 )
         limit = self.rules.max_photos
         if len(urls) > limit:
             self.warn(
                 PHOTO_FIELD,
                 urls[limit],
-                f"the lot has {len(urls)} photos; only the first {limit} are listed",
+                f"The lot has {len(urls)} photos, and only the first {limit} are listed.",
             )
         if not urls:
             self.warn(
                 PHOTO_FIELD,
                 "",
-                "the lot has no processed photo and is listed without pictures; "
-                "attach a photo in Airtable or check the images job",
+                "The lot has no processed photo and is listed without pictures. "
+                "Attach a photo in Airtable or check the images job.",
             )
         return urls[:limit]
 
@@ -228,7 +228,7 @@ class _RowBuilder:
                     field,
                     cell,
                     f"{field} starts like a spreadsheet formula, so the {column} cell starts "
-                    f"with a single quote; remove the leading character in Airtable",
+                    f"with a single quote. Remove the leading character in Airtable.",
                 )
                 cell = neutralise_formula(cell)
             cells[column] = cell
@@ -245,12 +245,12 @@ def build_rows(
     """Build the import rows of one auction and the warnings about its records.
 
     Records without a usable id, repeated records and records without a Product Name get no
-    row and an ERROR warning; every other problem keeps the row and adds a WARNING. Rows come
+    row and an ERROR warning. Every other problem keeps the row and adds a WARNING. Rows come
     in lot order (see lot_order), so the same input gives the same rows.
     """
     event_text = str(event_id).strip()
     if not event_text:
-        raise ValueError("event_id is empty; pass the site's auction event id")
+        raise ValueError("event_id is empty. Pass the site's auction event id.")
 
     warnings: list[RowWarning] = []
     built: list[_BuiltLot] = []
@@ -284,12 +284,12 @@ def _read_record(
         warnings.append(make_warning(Severity.ERROR, shown_id, "", field, value, message))
 
     if not isinstance(record, Mapping):
-        skip(RECORD_FIELD, record, "inventory record is not an object and was skipped")
+        skip(RECORD_FIELD, record, "The inventory record is not an object and was skipped.")
         return None
     try:
         lot, record_warnings = read_inventory_record(record, lot_prefix)
     except ValueError as error:
-        skip(RECORD_FIELD, raw_id, f"inventory record was skipped: {error}")
+        skip(RECORD_FIELD, raw_id, f"The inventory record was skipped because {error}.")
         return None
     warnings.extend(record_warnings)
 
@@ -297,7 +297,7 @@ def _read_record(
         skip(
             RECORD_FIELD,
             lot.record_id,
-            "record appears twice in the inventory; the copy was skipped",
+            "The record appears twice in the inventory, and the second copy was skipped.",
         )
         return None
     record_ids.add(lot.record_id)
@@ -310,8 +310,8 @@ def _read_record(
                 lot_number(lot_prefix, lot.lot_number),
                 InventoryField.PRODUCT_NAME,
                 "",
-                "Product Name is empty, so the lot has no title and was left out of the file; "
-                "enter a Product Name in Airtable and format the auction again",
+                "Product Name is empty, so the lot has no title and was left out of the file. "
+                "Enter a Product Name in Airtable and format the auction again.",
             )
         )
         return None
@@ -326,6 +326,6 @@ def _check_unique_lot_number(builder: _RowBuilder, records_by_lot_number: dict[s
         builder.warn(
             InventoryField.LOT_NUMBER,
             builder.lot.lot_number,
-            f"LotNumber {builder.lot_number} is also used by record {first_record}; "
-            f"give each lot its own Lot Number in Airtable",
+            f"LotNumber {builder.lot_number} is also used by record {first_record}. "
+            f"Give each lot its own Lot Number in Airtable.",
         )

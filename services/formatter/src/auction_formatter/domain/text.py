@@ -94,7 +94,7 @@ def neutralise_formula(text: str) -> str:
 
 
 def parse_money(value: object) -> Decimal | None:
-    """Read an amount like 12.5, "12.50", "$1,299.99"; return None when it is not a number.
+    """Read an amount like 12.5, "12.50" or "$1,299.99", or return None for anything else.
 
     The result is rounded half up to cents.
     """
@@ -118,7 +118,7 @@ def parse_money(value: object) -> Decimal | None:
 
 
 def parse_count(value: object) -> int | None:
-    """Read a whole number like 2, 2.0 or "2"; return None when it is not one."""
+    """Read a whole number like 2, 2.0 or "2", or return None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
