@@ -405,6 +405,8 @@ def test_title_lines_above_header_skipped(file_format: str) -> None:
     [
         (b"", "empty.csv", "empty"),
         (b"\n\n  \n", "blank.csv", "empty"),
+        (xlsx_bytes([]), "blank.xlsx", "empty"),
+        (b"Item #,Item Description,Qty,Unit Retail,TCIN\n\n", "header.csv", "no data rows"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls", ".xls"),
         (b"PK\x03\x04not really a zip", "broken.xlsx", "not a valid XLSX"),
         (b"Item Description,Qty\nplain text", "fake.xlsx", "not a zip archive"),

@@ -37,7 +37,8 @@ def read_manifest(
     The layout is detected from the header names; `column_map` (manifest header -> field
     name, or None to ignore a column) overrides it field by field. Row problems are returned
     as issues with their line numbers. Raises ManifestError (or a subclass) when the file as
-    a whole cannot be read: unreadable bytes, no header, an unknown layout or a bad map.
+    a whole cannot be read: unreadable bytes, no header or no data rows, an unknown layout,
+    or a bad column map.
     """
     options = options or ImportOptions()
 
@@ -52,6 +53,10 @@ def read_manifest(
         for row in sheet.rows
         if row.line > header_row.line and any(cell_text(cell) for cell in row.cells)
     ]
+    if not rows:
+        raise ManifestError(
+            f"{filename}: the manifest has a header on line {header_row.line} but no data rows."
+        )
     _check_duplicate_lpns(rows, plan)
 
     records: list[InventoryRecord] = []
