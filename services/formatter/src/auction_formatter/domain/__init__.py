@@ -16,7 +16,7 @@ from auction_formatter.domain.lot_fields import (
     upc,
 )
 from auction_formatter.domain.lot_order import RankableLot, lot_order
-from auction_formatter.domain.row_warnings import RowWarning, Severity
+from auction_formatter.domain.row_warnings import RowWarning, Severity, make_warning
 from auction_formatter.domain.rows import LotRows, build_rows
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "description_html",
     "lot_number",
     "lot_order",
+    "make_warning",
     "read_inventory_record",
     "render_csv",
     "starting_price",
