@@ -1,0 +1,1 @@
+"""HTTP routes: Airtable's API (records, metadata, uploads), attachment files, admin endpoints."""
