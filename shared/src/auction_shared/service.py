@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 
 import uvicorn
@@ -28,14 +28,25 @@ def setup_process(settings: ServiceSettings) -> None:
 
 
 def build_app(
-    runtime: ServiceRuntime, *, routers: Sequence[APIRouter] = (), title: str | None = None
+    runtime: ServiceRuntime,
+    *,
+    routers: Sequence[APIRouter] = (),
+    title: str | None = None,
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> FastAPI:
-    """Return the service's app: health routes, extra routers, and the runtime in its lifespan."""
+    """Return the service's app: health routes, extra routers, and the runtime in its lifespan.
+
+    `on_shutdown` callbacks run after the runtime has stopped (close HTTP clients, pools).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        async with runtime.running():
-            yield
+        try:
+            async with runtime.running():
+                yield
+        finally:
+            for callback in on_shutdown:
+                await callback()
 
     async def kafka_ready() -> bool:
         return await runtime.broker.ping(timeout=2.0)

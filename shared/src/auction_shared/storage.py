@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from minio import Minio
+from minio.commonconfig import CopySource
 from minio.error import S3Error
 
 from auction_shared.events.models import ObjectRef
@@ -90,6 +91,12 @@ class ObjectStore:
                 return False
             raise
         return True
+
+    async def copy(self, bucket: str, source_key: str, target_key: str) -> None:
+        """Copy an object inside a bucket on the server, without downloading it."""
+        await asyncio.to_thread(
+            self._client.copy_object, bucket, target_key, CopySource(bucket, source_key)
+        )
 
     async def presigned_get(
         self, ref: ObjectRef, expires: timedelta = timedelta(minutes=15)
