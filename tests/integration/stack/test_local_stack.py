@@ -13,9 +13,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
-from auction_shared.topics import all_topics
 from minio import Minio
 from psycopg import errors, sql
+
+from auction_shared.topics import all_topics
 
 DEFAULTS = tomllib.loads(
     (Path(__file__).resolve().parents[3] / "scripts" / "stack" / "defaults.toml").read_text()
