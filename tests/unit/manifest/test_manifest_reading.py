@@ -449,3 +449,28 @@ def test_xlsx_content_wins_over_file_name() -> None:
 
     assert manifest.file_format == "xlsx"
     assert len(manifest.records) == 3
+
+
+def test_totals_row_skipped_with_warning() -> None:
+    grid = _manifest_grid("costco")
+    totals: list[Cell] = [""] * len(COSTCO_HEADERS)
+    totals[COSTCO_HEADERS.index("Qty")] = "Total:"
+    totals[COSTCO_HEADERS.index("Ext. Retail")] = "509.97"
+    grid.append(totals)
+
+    manifest = read_manifest(xlsx_bytes(grid), "costco.xlsx")
+
+    assert manifest.errors == ()
+    assert [(issue.line, issue.message) for issue in manifest.warnings] == [
+        (4, "totals row without a product skipped")
+    ]
+    assert manifest.rows == 2
+    assert len(manifest.records) == 3
+
+
+def test_total_in_product_name_is_a_product() -> None:
+    grid = table(COSTCO_HEADERS, [costco_row(**{"Item Description": "TOTAL"})])
+
+    manifest = read_manifest(csv_bytes(grid), "costco.csv")
+
+    assert [record.product_name for record in manifest.records] == ["TOTAL", "TOTAL"]

@@ -25,6 +25,8 @@ from .rows import RowValues, read_row
 from .sheets import SheetRow, read_sheet
 from .values import cell_text
 
+_TOTALS_LABELS = frozenset({"total", "totals", "grand total", "subtotal", "sub total"})
+
 
 def read_manifest(
     data: bytes,
@@ -48,11 +50,14 @@ def read_manifest(
     plan = plan_columns(headers, column_map)
 
     issues = _header_warnings(plan, header_row.line, skipped)
-    rows = [
-        read_row(row.line, row.cells, plan, options)
-        for row in sheet.rows
-        if row.line > header_row.line and any(cell_text(cell) for cell in row.cells)
-    ]
+    rows: list[RowValues] = []
+    for row in sheet.rows:
+        if row.line <= header_row.line or not any(cell_text(cell) for cell in row.cells):
+            continue
+        if _is_totals_row(row, plan):
+            issues.append(RowIssue(row.line, "warning", "totals row without a product skipped"))
+            continue
+        rows.append(read_row(row.line, row.cells, plan, options))
     if not rows:
         raise ManifestError(
             f"{filename}: the manifest has a header on line {header_row.line} but no data rows."
@@ -97,6 +102,19 @@ def _find_header_row(
         if not column_map and detect_layout(headers) is not None:
             return row, skipped
     return candidates[0], 0
+
+
+def _is_totals_row(row: SheetRow, plan: ColumnPlan) -> bool:
+    """Tell whether a row is a sum line such as `,,Total,,1234.50` that some exports append."""
+    product_cells = [
+        row.cells[position]
+        for position in plan.indexes.get(ImportField.PRODUCT_NAME, ())
+        if position < len(row.cells)
+    ]
+    if any(cell_text(cell) for cell in product_cells):
+        return False
+    labels = {cell_text(cell).casefold().rstrip(":") for cell in row.cells}
+    return not labels.isdisjoint(_TOTALS_LABELS)
 
 
 def _header_warnings(plan: ColumnPlan, header_line: int, skipped: int) -> list[RowIssue]:

@@ -111,6 +111,13 @@ def read_row(
     return row
 
 
+def _invalid(cell: _Cell, exc: CellValueError) -> str:
+    """Name the header, the value unless it is blank, and what is wrong with it."""
+    if not cell.text:
+        return f"{cell.header} {exc}"
+    return f"{cell.header} {cell.text!r} {exc}"
+
+
 def _read_quantity(
     row: RowValues, quantity: _Cell, has_column: bool, options: ImportOptions
 ) -> bool:
@@ -121,7 +128,7 @@ def _read_quantity(
     except CellValueError as exc:
         row.report(
             "error",
-            f"{quantity.header} {quantity.text!r} {exc}: enter a whole number of units above 0",
+            f"{_invalid(quantity, exc)}: enter a whole number of units above 0",
             quantity.header,
             quantity.value,
         )
@@ -144,7 +151,7 @@ def _read_msrp(row: RowValues, msrp: _Cell) -> bool:
     except CellValueError as exc:
         row.report(
             "error",
-            f"{msrp.header} {msrp.text!r} {exc}: enter the retail price of one unit, such as 19.99",
+            f"{_invalid(msrp, exc)}: enter the retail price of one unit, such as 19.99",
             msrp.header,
             msrp.value,
         )
@@ -160,7 +167,7 @@ def _check_ext_retail(row: RowValues, ext_retail: _Cell, options: ImportOptions)
     except CellValueError as exc:
         row.report(
             "warning",
-            f"{ext_retail.header} {ext_retail.text!r} {exc}, so it was not checked",
+            f"{_invalid(ext_retail, exc)}, so it was not checked",
             ext_retail.header,
             ext_retail.value,
         )

@@ -40,7 +40,7 @@ def cell_text(value: CellValue) -> str:
 
 
 def parse_money(value: CellValue) -> Decimal:
-    """Parse a retail price such as `1234.5`, `$1,234.50` or an XLSX number, rounded to cents.
+    """Parse a retail price such as `1234.5`, `$1,234.50`, `USD 12` or an XLSX number, in cents.
 
     Raises CellValueError for blank, non-numeric or negative values.
     """
@@ -52,6 +52,10 @@ def parse_money(value: CellValue) -> Decimal:
         text = cell_text(value).replace(" ", "")
         if not text:
             raise CellValueError("is blank")
+        if text.upper().startswith("USD"):
+            text = text[3:]
+        elif text.upper().endswith("USD"):
+            text = text[:-3]
         negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
         text = text.strip("()").removeprefix("-").removeprefix("$").removeprefix("-")
         if not _MONEY.match(text):
