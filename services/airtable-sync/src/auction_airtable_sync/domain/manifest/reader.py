@@ -50,14 +50,7 @@ def read_manifest(
     plan = plan_columns(headers, column_map)
 
     issues = _header_warnings(plan, header_row.line, skipped)
-    rows: list[RowValues] = []
-    for row in sheet.rows:
-        if row.line <= header_row.line or not any(cell_text(cell) for cell in row.cells):
-            continue
-        if _is_totals_row(row, plan):
-            issues.append(RowIssue(row.line, "warning", "totals row without a product skipped"))
-            continue
-        rows.append(read_row(row.line, row.cells, plan, options))
+    rows = _read_data_rows(sheet.rows, header_row.line, plan, options, issues)
     if not rows:
         raise ManifestError(
             f"{filename}: the manifest has a header on line {header_row.line} but no data rows."
@@ -102,6 +95,29 @@ def _find_header_row(
         if not column_map and detect_layout(headers) is not None:
             return row, skipped
     return candidates[0], 0
+
+
+def _read_data_rows(
+    sheet_rows: Sequence[SheetRow],
+    header_line: int,
+    plan: ColumnPlan,
+    options: ImportOptions,
+    issues: list[RowIssue],
+) -> list[RowValues]:
+    """Validate the non-blank rows below the header; skipped totals rows add to `issues`."""
+    rows: list[RowValues] = []
+    for sheet_row in sheet_rows:
+        if sheet_row.line <= header_line:
+            continue
+        if not any(cell_text(cell) for cell in sheet_row.cells):
+            continue
+        if _is_totals_row(sheet_row, plan):
+            issues.append(
+                RowIssue(sheet_row.line, "warning", "totals row without a product skipped")
+            )
+            continue
+        rows.append(read_row(sheet_row.line, sheet_row.cells, plan, options))
+    return rows
 
 
 def _is_totals_row(row: SheetRow, plan: ColumnPlan) -> bool:
