@@ -51,7 +51,7 @@ class ImportOptions:
     ext_retail_tolerance: Decimal = Decimal("0.01")
     """Largest difference between Ext. Retail and Qty x Unit Retail that is not reported."""
     max_rows: int = 20_000
-    """Rows read from a file at most, blank rows and the header included."""
+    """Maximum rows read from a file, blank rows and the header included."""
     header_search_rows: int = 10
     """Non-blank rows searched for the header when a file starts with title lines."""
 
