@@ -1,0 +1,1 @@
+"""I/O of airtable-sync: the paced Airtable client and the service's PostgreSQL tables."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the `airtable_sync` schema; run them with `auction-airtable-sync migrate`."""
