@@ -39,12 +39,20 @@ class Cluster:
         return self.root / "run"
 
 
+def _cluster_name(paths: Paths) -> str:
+    """Return a cluster_name unique to this checkout; it marks the server's command line."""
+    digest = hashlib.sha256(str(paths.state).encode()).hexdigest()[:12]
+    return f"auction-stack-{digest}"
+
+
 def component(paths: Paths) -> Component:
     # SIGINT is PostgreSQL's fast shutdown: it ends client sessions instead of waiting for them.
+    # The data folder may move behind a symbolic link (see prepare_folder), so the marker is the
+    # cluster_name setting instead.
     return Component(
         name="postgres",
         title="PostgreSQL",
-        marker=str(cluster(paths).data),
+        marker=f"cluster_name={_cluster_name(paths)}",
         stop_signal=signal.SIGINT,
         stop_timeout_s=30.0,
     )
@@ -170,6 +178,8 @@ def start_postgres(config: StackConfig, paths: Paths) -> int:
         "unix_socket_permissions=0700",
         "-c",
         "logging_collector=off",
+        "-c",
+        f"cluster_name={_cluster_name(paths)}",
     ]
     return start(paths, component(paths), argv, user=OS_USER, cwd=folders.root)
 
