@@ -76,6 +76,10 @@ class ObjectStore:
             )
         return data
 
+    async def read(self, bucket: str, key: str) -> bytes:
+        """Read an object by key, without a claim check (for files found by naming convention)."""
+        return await asyncio.to_thread(self._read, bucket, key)
+
     async def put_json(self, bucket: str, key: str, document: Any) -> ObjectRef:
         data = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str).encode()
         return await self.put_bytes(bucket, key, data, "application/json")

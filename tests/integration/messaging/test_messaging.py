@@ -19,8 +19,7 @@ from auction_shared.events import Envelope, FormatRequested, Payload, TaskState,
 from auction_shared.messaging import HandlerContext, OutboxRelay, RejectedRequest, ServiceRuntime
 from auction_shared.settings import ServiceSettings
 from auction_shared.storage import ChecksumMismatch, ObjectStore
-
-from .helpers import eventually, format_request_bytes, produce, read_all
+from support.kafka import eventually, format_request_bytes, produce, read_all
 
 pytestmark = pytest.mark.integration
 

@@ -12,6 +12,7 @@ from auction_formatter.config import Warehouses
 from auction_formatter.config.loader import UnknownWarehouseError
 from auction_formatter.domain import RowWarning, Severity, build_rows, lot_number, render_csv
 from auction_formatter.domain.row_warnings import make_warning
+from auction_formatter.domain.text import text_of
 from auction_shared.events import (
     AuctionFormatted,
     Envelope,
@@ -43,7 +44,7 @@ def photo_warnings(
     """Turn the images service's per-photo rejections into row warnings of their lots."""
     lot_numbers = {
         str(record.get("id")): lot_number(
-            lot_prefix, str(record.get("fields", {}).get("Lot Number", ""))
+            lot_prefix, text_of(record.get("fields", {}).get("Lot Number"))
         )
         for record in records
     }

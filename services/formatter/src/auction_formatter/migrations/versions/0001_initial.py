@@ -14,7 +14,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-SCHEMA = None  # the search path selects the service schema
+SCHEMA = None  # unqualified: the search path selects the service schema
 
 
 def upgrade() -> None:
