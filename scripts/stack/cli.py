@@ -28,6 +28,7 @@ from .procs import (
     locked,
     port_open,
     read_pid,
+    require_free_port,
     say,
     stop,
     wait_until,
@@ -46,6 +47,11 @@ class Server:
     port_env: str
     healthy: Callable[[], bool]
     start: Callable[[], int]
+    extra_ports: tuple[tuple[int, str], ...] = ()
+
+    def ports(self) -> list[tuple[int, str]]:
+        """Return every port the server listens on, with the variable that overrides it."""
+        return [(self.port, self.port_env), *self.extra_ports]
 
 
 def servers(config: StackConfig, paths: Paths) -> list[Server]:
@@ -64,6 +70,7 @@ def servers(config: StackConfig, paths: Paths) -> list[Server]:
             "AUCTION_KAFKA_PORT",
             lambda: kafka_node.answers_api_versions(config.kafka_port),
             lambda: kafka_node.start_kafka(config, paths),
+            extra_ports=((config.kafka_controller_port, "AUCTION_KAFKA_CONTROLLER_PORT"),),
         ),
         Server(
             postgres_cluster.component(paths),
@@ -145,6 +152,11 @@ def up(paths: Paths) -> None:
         paths.runtime_file.write_text(config.to_json())
 
         stack = servers(config, paths)
+        # Check every port first, so a conflict leaves nothing half-started.
+        for server in stack:
+            if read_pid(paths, server.component) is None:
+                for port, env_name in server.ports():
+                    require_free_port(port, server.component.title, env_name)
         for server in stack:
             pid = read_pid(paths, server.component)
             if pid is None:
