@@ -29,7 +29,8 @@ class PhotoLimits:
     """Limits and output settings for one photo conversion.
 
     Passed explicitly to every call, so no Pillow global is changed. The instance pickles, so
-    it can be sent to a worker process.
+    it can be sent to a worker process. Pillow's own limit (Image.MAX_IMAGE_PIXELS) still
+    applies, so a `max_pixels` above it has no effect beyond it.
     """
 
     min_bytes: int = MIN_PHOTO_BYTES

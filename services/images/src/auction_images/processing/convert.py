@@ -7,10 +7,13 @@ loop. For JPEG input it asks libjpeg to decode at 1/2, 1/4 or 1/8 scale (DCT sca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import struct
+import threading
 import warnings
+from collections.abc import Iterator
 from typing import Final
 
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -53,6 +56,8 @@ _SWAPPING_ORIENTATIONS: Final = frozenset({5, 6, 7, 8})
 _ALPHA_MODES: Final = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 _WHITE: Final = (255, 255, 255)
 
+_WARNINGS_LOCK: Final = threading.Lock()
+
 # A reduce() step before the Lanczos filter when shrinking by 3x or more; Pillow documents
 # a gap of 3.0 as indistinguishable from a plain resize in most cases.
 _REDUCING_GAP: Final = 3.0
@@ -67,22 +72,14 @@ def process_photo(data: bytes, limits: PhotoLimits = DEFAULT_LIMITS) -> Processe
     check_byte_size(len(data), limits)
     source_sha256 = hashlib.sha256(data).hexdigest()
 
-    with warnings.catch_warnings():
-        # NOTE: catch_warnings changes process-wide state and is not thread-safe before
-        # Python 3.14. The explicit pixel check in _open rejects every image that Pillow
-        # warns about, so a race between threads can only lose or leak this filter, not let
-        # a bomb through. Other warnings (such as Pillow's "Corrupt EXIF data") are ignored
-        # because the damaged part is ignored too.
-        warnings.simplefilter("ignore")
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = _open(data, limits)
-        source_format = image.format or "unknown"
-        source_size = image.size
-        try:
-            result, icc_profile = _decode_and_resize(image, limits)
-            jpeg = _encode_jpeg(result, limits.jpeg_quality, icc_profile)
-        finally:
-            image.close()
+    image = _open(data, limits)
+    source_format = image.format or "unknown"
+    source_size = image.size
+    try:
+        result, icc_profile = _decode_and_resize(image, limits)
+        jpeg = _encode_jpeg(result, limits.jpeg_quality, icc_profile)
+    finally:
+        image.close()
 
     return ProcessedPhoto(
         jpeg=jpeg,
@@ -96,10 +93,30 @@ def process_photo(data: bytes, limits: PhotoLimits = DEFAULT_LIMITS) -> Processe
     )
 
 
+@contextlib.contextmanager
+def _pillow_warnings_as_errors() -> Iterator[None]:
+    """Raise Pillow's DecompressionBombWarning as an error and silence other warnings.
+
+    warnings.catch_warnings swaps process-wide state and is not thread-safe before Python
+    3.14, so a lock makes threads take turns. Only header parsing runs under it (the pixel
+    data is decoded outside), so the turns are short. Other warnings, such as Pillow's
+    "Corrupt EXIF data", are dropped because the damaged metadata is ignored anyway.
+    """
+    with _WARNINGS_LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
 def _open(data: bytes, limits: PhotoLimits) -> ImageFile.ImageFile:
-    """Read the header only, and reject unknown formats and oversized images."""
+    """Read the header only, and reject unknown formats and oversized images.
+
+    Pillow's own check (Image.MAX_IMAGE_PIXELS, left unchanged) runs inside Image.open; the
+    explicit check against `limits.max_pixels` runs right after it, before any decoding.
+    """
     try:
-        image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+        with _pillow_warnings_as_errors():
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise PhotoRejected(
             RejectionCode.TOO_MANY_PIXELS,
@@ -216,7 +233,8 @@ def _stored_target_size(
 def _read_orientation(image: Image.Image) -> int:
     """Return the EXIF orientation 1 to 8, or 1 when EXIF is missing, invalid or damaged."""
     try:
-        value = image.getexif().get(_ORIENTATION_TAG, 1)
+        with _pillow_warnings_as_errors():
+            value = image.getexif().get(_ORIENTATION_TAG, 1)
     except _DECODE_ERRORS:
         return 1
     if isinstance(value, int) and 1 <= value <= 8:
