@@ -70,7 +70,7 @@ def test_replace_resets_counters() -> None:
     ],
 )
 def test_invalid_config_rejected(raw: object, fragment: str) -> None:
-    with pytest.raises(FaultConfigError, match=None) as caught:
+    with pytest.raises(FaultConfigError) as caught:
         parse_fault_config(raw)
 
     assert fragment in str(caught.value)

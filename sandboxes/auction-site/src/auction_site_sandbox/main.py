@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -22,38 +23,84 @@ from .web.app import create_app
 
 log = structlog.get_logger(__name__)
 
+DEFAULT_DATA_DIR = Path.home() / ".auction-site-sandbox"
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "")
+    return Path(value) if value else None
+
+
+def _add_options(parser: argparse.ArgumentParser, top_level: bool, serve: bool) -> None:
+    """Add the shared options; only the top level carries defaults, because a sub-command's
+    defaults would overwrite values given before the sub-command."""
+
+    def default(value: object) -> object:
+        return value if top_level else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=default(_env_path("AUCTION_SITE_SANDBOX_DATA") or DEFAULT_DATA_DIR),
+        help="folder for the SQLite state "
+        f"(default $AUCTION_SITE_SANDBOX_DATA or {DEFAULT_DATA_DIR})",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=default(_env_path("AUCTION_SITE_SANDBOX_CONFIG")),
+        help="YAML/JSON settings: users, categories, image hosts "
+        "(default $AUCTION_SITE_SANDBOX_CONFIG)",
+    )
+    parser.add_argument("--log-level", default=default("INFO"), help="log level (default INFO)")
+    if not serve:
+        return
+    parser.add_argument(
+        "--host",
+        default=default(os.environ.get("AUCTION_HTTP_HOST", "127.0.0.1")),
+        help="address to bind (default $AUCTION_HTTP_HOST or 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=default(int(os.environ.get("AUCTION_HTTP_PORT", "8082"))),
+        help="TCP port (default $AUCTION_HTTP_PORT or 8082)",
+    )
+    parser.add_argument(
+        "--faults",
+        type=Path,
+        default=default(_env_path("AUCTION_SITE_SANDBOX_FAULTS")),
+        help="YAML/JSON fault configuration (default $AUCTION_SITE_SANDBOX_FAULTS)",
+    )
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="auction-site-sandbox",
-        description="Local stand-in for the AuctionWorx admin pages the bot drives.",
+        description="Local stand-in for the AuctionWorx admin pages the bot drives. "
+        "Without a command it serves, so a container can run it bare.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    _add_options(parser, top_level=True, serve=True)
+    commands = parser.add_subparsers(dest="command")
 
     serve = commands.add_parser("serve", help="run the sandbox site")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8082, help="TCP port (default 8082)")
-    serve.add_argument("--data", type=Path, required=True, help="folder for the SQLite state")
-    serve.add_argument("--config", type=Path, help="YAML/JSON settings: users, categories, ...")
-    serve.add_argument("--faults", type=Path, help="YAML/JSON fault configuration")
-    serve.add_argument("--log-level", default="INFO", help="log level (default INFO)")
+    _add_options(serve, top_level=False, serve=True)
 
     seed = commands.add_parser(
         "seed-closed-event", help="create a closed event with made-up buyers and sales"
     )
-    seed.add_argument("--data", type=Path, required=True, help="folder for the SQLite state")
+    _add_options(seed, top_level=False, serve=False)
     seed.add_argument("--lots", type=int, default=12, help="number of lots and sales (default 12)")
     seed.add_argument("--seed", type=int, default=7, help="random seed for prices and UPCs")
-    seed.add_argument("--config", type=Path, help="YAML/JSON settings (for the time zone)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    configure_logging(getattr(args, "log_level", "INFO"))
+    configure_logging(args.log_level)
     try:
         settings = load_settings(args.data, args.config)
-        if args.command == "serve":
+        if args.command in (None, "serve"):
             faults = FaultState(load_fault_file(args.faults) if args.faults else None)
             app = create_app(settings, faults)
             log.info("sandbox_starting", host=args.host, port=args.port, data=str(args.data))
