@@ -1,8 +1,9 @@
 """Session fixtures shared by every test folder.
 
 `stack_env` gives integration tests the connection settings of the local stack (Kafka,
-PostgreSQL, S3). When the stack is not running, the fixture starts it with `python -m scripts.stack
-up` and stops it at the end of the session; a stack that was already running stays up.
+PostgreSQL, S3). When no component of the stack is running, the fixture starts it with
+`python -m scripts.stack up` and stops it at the end of the session. A stack that was already
+running stays up.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ def servers(config: StackConfig, paths: Paths) -> list[Server]:
             kafka_node.component(paths),
             config.kafka_port,
             "AUCTION_KAFKA_PORT",
-            lambda: kafka_node.answers_api_versions(config.kafka_port),
+            lambda: kafka_node.responds_to_api_versions(config.kafka_port),
             lambda: kafka_node.start_kafka(config, paths),
             extra_ports=((config.kafka_controller_port, "AUCTION_KAFKA_CONTROLLER_PORT"),),
         ),

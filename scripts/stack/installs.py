@@ -81,17 +81,17 @@ def ensure_versitygw(config: StackConfig, paths: Paths) -> Path:
     """Build versitygw into .state/bin with `go install`, unless that version is already there."""
     binary = versitygw_binary(paths)
     stamp = paths.bin / "versitygw.version"
-    wanted = f"{config.versitygw_module}@{config.versitygw_version}"
-    if binary.exists() and stamp.exists() and stamp.read_text().strip() == wanted:
+    module_at_version = f"{config.versitygw_module}@{config.versitygw_version}"
+    if binary.exists() and stamp.exists() and stamp.read_text().strip() == module_at_version:
         return binary
     go = _require_tool("go", "Go 1.25 or newer")
     _check_go_version(go)
     paths.bin.mkdir(parents=True, exist_ok=True)
     log = paths.log("go-install")
-    say(f"building {wanted} with go install (a few minutes when cold; log: {log})")
+    say(f"building {module_at_version} with go install (a few minutes when cold; log: {log})")
     env = {**os.environ, "GOBIN": str(paths.bin)}
-    run_logged([go, "install", wanted], log, f"go install {wanted}", env=env)
-    stamp.write_text(wanted + "\n")
+    run_logged([go, "install", module_at_version], log, f"go install {module_at_version}", env=env)
+    stamp.write_text(module_at_version + "\n")
     return binary
 
 
@@ -111,8 +111,8 @@ def ensure_kafka_jars(config: StackConfig, paths: Paths) -> Path:
     """Copy Kafka and its log4j2 binding from Maven Central into .state/kafka/libs."""
     libs = paths.kafka_libs
     stamp = libs / ".resolved"
-    wanted = f"kafka_2.13={config.kafka_version} log4j={config.log4j_version}"
-    if stamp.exists() and stamp.read_text().strip() == wanted:
+    expected_stamp = f"kafka_2.13={config.kafka_version} log4j={config.log4j_version}"
+    if stamp.exists() and stamp.read_text().strip() == expected_stamp:
         return libs
     mvn = _require_tool("mvn", "Maven")
     paths.kafka.mkdir(parents=True, exist_ok=True)
@@ -139,7 +139,7 @@ def ensure_kafka_jars(config: StackConfig, paths: Paths) -> Path:
         "mvn dependency:copy-dependencies",
     )
     _check_slf4j_binding(libs)
-    stamp.write_text(wanted + "\n")
+    stamp.write_text(expected_stamp + "\n")
     return libs
 
 

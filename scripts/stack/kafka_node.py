@@ -147,10 +147,10 @@ def start_kafka(config: StackConfig, paths: Paths) -> int:
     )
 
 
-def answers_api_versions(port: int, timeout_s: float = 2.0) -> bool:
-    """Send a Kafka ApiVersions v0 request and return whether the broker answered without error.
+def responds_to_api_versions(port: int, timeout_s: float = 2.0) -> bool:
+    """Send a Kafka ApiVersions v0 request and return whether the broker responded without error.
 
-    Used by `status`, which runs without the project's virtual environment; `up` waits with
+    `status` uses it because it runs without the project's virtual environment. `up` waits with
     the aiokafka admin client instead.
     """
     correlation_id = 7

@@ -19,8 +19,8 @@ from .config import HOST, REPO_ROOT, Paths, StackConfig
 from .procs import Component, StackError, require_free_port, run_logged, say, start
 
 OS_USER = "postgres"
-# Where the cluster goes when the postgres user cannot reach .state/ (for example a clone under
-# /root, which is mode 0700); .state/postgres is then a symbolic link to it.
+# Parent folder of the cluster when the postgres user cannot reach .state/, for example in a clone
+# under /root (mode 0700). .state/postgres is then a symbolic link into it.
 FALLBACK_ROOT = Path("/var/lib/auction-stack")
 
 

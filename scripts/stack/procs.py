@@ -36,8 +36,9 @@ class Component:
 
     `marker` is a string that only this stack's process has on its command line (a path under
     `.state/`), so a pid that the kernel reused for another program is never taken for ours.
-    `log` names the component's main log in .state/logs; `stdout_log` receives the process's
-    stdout and stderr and is the same file unless the server writes its own log (Kafka).
+    `log` names the component's main log in .state/logs. `stdout_log` receives the process's
+    stdout and stderr. Both default to the component's name, and only Kafka, which writes its own
+    log, uses two files.
     """
 
     name: str
@@ -77,7 +78,7 @@ def _is_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # A zombie still answers signal 0; its state letter in /proc is "Z".
+    # Signal 0 also succeeds for a zombie process, whose state letter in /proc is "Z".
     with contextlib.suppress(OSError):
         stat = Path(f"/proc/{pid}/stat").read_text()
         if stat.rsplit(")", 1)[1].split()[0] == "Z":

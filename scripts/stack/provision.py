@@ -28,7 +28,7 @@ _PROBE_KEY = ".stack-probe"
 
 @dataclass(frozen=True)
 class Targets:
-    """Where the servers are and what to create on them, read from connection settings."""
+    """Server addresses and the names to create on them, read from connection settings."""
 
     kafka_bootstrap: str
     topic_partitions: int
@@ -171,8 +171,8 @@ def provision_postgres(targets: Targets, timeout_s: float) -> None:
     connection = _connect_with_retry(conninfo, timeout_s)
     with connection:
         database = connection.info.dbname
-        # Only the service roles may connect (and create temporary tables), and nobody but the
-        # admin uses the public schema.
+        # Only the service roles may connect (and create temporary tables), and only the admin
+        # may use the public schema.
         connection.execute(
             sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(sql.Identifier(database))
         )
@@ -272,7 +272,7 @@ def provision_s3(targets: Targets, timeout_s: float) -> None:
         except (S3Error, OSError) as error:
             if time.monotonic() >= deadline:
                 raise StackError(
-                    f"the S3 server at {targets.s3_endpoint} did not answer ListBuckets within "
+                    f"the S3 server at {targets.s3_endpoint} did not respond to ListBuckets within "
                     f"{timeout_s:.0f} s: {error}"
                 ) from None
             time.sleep(0.5)
@@ -293,15 +293,15 @@ def provision_s3(targets: Targets, timeout_s: float) -> None:
 
 def _check_anonymous_access(client: Any, targets: Targets) -> None:
     expected = {targets.public_bucket: 200, targets.private_bucket: 403}
-    for bucket, wanted in expected.items():
+    for bucket, expected_status in expected.items():
         client.put_object(bucket, _PROBE_KEY, io.BytesIO(b"probe"), 5)
         try:
             status = anonymous_get_status(f"{targets.s3_url}/{bucket}/{_PROBE_KEY}")
         finally:
             client.remove_object(bucket, _PROBE_KEY)
-        if status != wanted:
+        if status != expected_status:
             raise StackError(
-                f"an anonymous GET on bucket {bucket} returned HTTP {status}, expected {wanted}: "
+                f"an anonymous GET on bucket {bucket} returned HTTP {status}, expected {expected_status}: "
                 "the bucket policy did not take effect"
             )
 

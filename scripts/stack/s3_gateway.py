@@ -80,7 +80,7 @@ def start_s3(config: StackConfig, paths: Paths) -> int:
 
 
 def is_healthy(config: StackConfig) -> bool:
-    """Return whether versitygw answers its health endpoint."""
+    """Return whether versitygw returns 200 from its health endpoint."""
     url = f"http://{HOST}:{config.s3_port}{HEALTH_PATH}"
     try:
         with urllib.request.urlopen(url, timeout=2) as response:

@@ -59,8 +59,8 @@ async def test_kafka_has_catalogue_topics(stack_env: dict[str, str]) -> None:
     missing = sorted(set(all_topics()) - existing)
     assert missing == []
     partitions = {topic["topic"]: len(topic["partitions"]) for topic in described}
-    wanted = int(stack_env["AUCTION_TOPIC_PARTITIONS"])
-    assert partitions == dict.fromkeys(all_topics(), wanted)
+    expected = int(stack_env["AUCTION_TOPIC_PARTITIONS"])
+    assert partitions == dict.fromkeys(all_topics(), expected)
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------

@@ -205,3 +205,11 @@ def test_services_wait_for_provisioning() -> None:
     for dependency in ("kafka", "postgres", "s3"):
         condition = SERVICES["provision"]["depends_on"][dependency]["condition"]
         assert condition == "service_healthy"
+
+
+@pytest.mark.parametrize("service", sorted(APP_SERVICES))
+def test_service_migrates_before_serving(service: str) -> None:
+    command = SERVICES[service]["command"]
+
+    assert command[:2] == ["sh", "-c"]
+    assert command[2] == "/app/entrypoint migrate && exec /app/entrypoint serve"
