@@ -1,0 +1,1 @@
+"""`auctionctl`: the command line for the gateway's HTTP API."""

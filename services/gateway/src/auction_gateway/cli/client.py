@@ -1,0 +1,137 @@
+"""HTTP client of the gateway's API for the CLI: errors become exit codes, SSE becomes dicts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+# Exit codes of every command.
+EXIT_OK = 0
+EXIT_TASK_FAILED = 1
+EXIT_REJECTED = 2
+EXIT_UNAVAILABLE = 3
+
+# A stream stays open between status events; the gateway sends a keep-alive comment every 15 s.
+STREAM_READ_TIMEOUT_SECONDS = 60.0
+REQUEST_TIMEOUT_SECONDS = 30.0
+
+
+class GatewayError(Exception):
+    """A request failed; `exit_code` says how (rejected input, or gateway unavailable)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the gateway is and whom to log in as."""
+
+    base_url: str
+    user: str
+    password: str
+
+
+def make_http_client(connection: Connection) -> httpx.Client:
+    """Build the HTTP client; tests replace this function to talk to an in-process app."""
+    return httpx.Client(
+        base_url=connection.base_url.rstrip("/"),
+        auth=httpx.BasicAuth(connection.user, connection.password),
+        timeout=httpx.Timeout(REQUEST_TIMEOUT_SECONDS, read=STREAM_READ_TIMEOUT_SECONDS),
+    )
+
+
+class GatewayClient:
+    def __init__(self, http: httpx.Client, base_url: str) -> None:
+        self._http = http
+        self._base_url = base_url
+
+    def get(self, path: str, **params: Any) -> Any:
+        query = {name: value for name, value in params.items() if value is not None}
+        return self._send("GET", path, params=query)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self._send("POST", path, json=body)
+
+    def stream_events(self, path: str) -> Iterator[tuple[str, str]]:
+        """Yield (event, data) pairs of a server-sent event stream until the server closes it."""
+        try:
+            with self._http.stream(
+                "GET", path, headers={"Accept": "text/event-stream"}
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise self._error_of(response)
+                yield from parse_sse(response.iter_lines())
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from error
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as error:
+            raise self._unreachable(error) from error
+        if response.status_code >= 400:
+            raise self._error_of(response)
+        return response.json()
+
+    def _unreachable(self, error: httpx.TransportError) -> GatewayError:
+        return GatewayError(
+            f"Cannot reach the gateway at {self._base_url} ({type(error).__name__}: {error}); "
+            "check --gateway or AUCTION_GATEWAY_URL and that the gateway runs.",
+            EXIT_UNAVAILABLE,
+        )
+
+    def _error_of(self, response: httpx.Response) -> GatewayError:
+        detail = describe_error(response)
+        if response.status_code == 401:
+            return GatewayError(
+                f"The gateway rejected the credentials ({detail}); set AUCTION_DEMO_USER and "
+                "AUCTION_DEMO_PASSWORD.",
+                EXIT_REJECTED,
+            )
+        code = EXIT_REJECTED if response.status_code < 500 else EXIT_UNAVAILABLE
+        return GatewayError(f"HTTP {response.status_code}: {detail}", code)
+
+
+def describe_error(response: httpx.Response) -> str:
+    """Return the error detail of an API response as one line per problem."""
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return response.text[:300] or response.reason_phrase
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        messages = [
+            str(item.get("msg", item)) if isinstance(item, dict) else str(item) for item in detail
+        ]
+        return "; ".join(messages)
+    return str(detail)
+
+
+def parse_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
+    """Parse server-sent event lines into (event, data) pairs; comments are keep-alives."""
+    event = "message"
+    data: list[str] = []
+    for line in lines:
+        if not line:
+            if data:
+                yield event, "\n".join(data)
+            event, data = "message", []
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "event":
+            event = value
+        elif name == "data":
+            data.append(value)
+    if data:
+        yield event, "\n".join(data)

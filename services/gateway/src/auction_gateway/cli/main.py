@@ -1,0 +1,54 @@
+"""`auctionctl`: start jobs and follow them through the gateway's HTTP API.
+
+Each command group lives in its own module with a `register(app)` function; add a new group by
+writing such a module and listing it in COMMAND_MODULES.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from auction_gateway.cli import csv_download, events, formatting, reference, tasks
+from auction_gateway.cli.client import Connection
+from auction_gateway.settings import DEV_DEMO_PASSWORD
+
+DEFAULT_GATEWAY_URL = "http://127.0.0.1:8000"
+
+COMMAND_MODULES = (formatting, tasks, events, csv_download, reference)
+
+app = typer.Typer(
+    name="auctionctl",
+    help="Start and follow auction jobs through the gateway. Exit codes: 0 success, "
+    "1 the task ended in ERROR, 2 input rejected, 3 gateway unreachable or failing.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def connect(
+    ctx: typer.Context,
+    gateway: Annotated[
+        str,
+        typer.Option("--gateway", envvar="AUCTION_GATEWAY_URL", help="Base URL of the gateway."),
+    ] = DEFAULT_GATEWAY_URL,
+    user: Annotated[
+        str, typer.Option("--user", envvar="AUCTION_DEMO_USER", help="User to log in as.")
+    ] = "demo",
+    password: Annotated[
+        str,
+        typer.Option(
+            envvar="AUCTION_DEMO_PASSWORD",
+            hidden=True,
+            help="Password (set AUCTION_DEMO_PASSWORD instead of passing it).",
+        ),
+    ] = DEV_DEMO_PASSWORD,
+) -> None:
+    """Read the connection settings shared by every command."""
+    ctx.obj = Connection(base_url=gateway, user=user, password=password)
+
+
+for module in COMMAND_MODULES:
+    module.register(app)

@@ -1,0 +1,32 @@
+"""The gateway's collaborators, built once by the entry point (or by tests with fakes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from auction_gateway.auth import DemoLogin, SessionCookies
+from auction_gateway.live import ChangeSignal
+from auction_gateway.repository import UnitOfWorkFactory
+from auction_gateway.results import DownloadLinks, SideFiles
+from auction_gateway.settings import GatewaySettings
+from auction_shared.events.envelope import utc_now
+
+
+@dataclass
+class Gateway:
+    settings: GatewaySettings
+    unit_of_work: UnitOfWorkFactory
+    downloads: DownloadLinks
+    side_files: SideFiles
+    login: DemoLogin
+    cookies: SessionCookies
+    changes: ChangeSignal = field(default_factory=ChangeSignal)
+    clock: Callable[[], datetime] = utc_now
+
+    @cached_property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.site_timezone)

@@ -1,0 +1,174 @@
+"""A CSV version's side files: row warnings and the lots preview the formatter writes beside the CSV.
+
+For `formatted/<event>/v<n>/lots.csv` the formatter writes `warnings.json` (a list of row warnings)
+and `preview.json` (a list of `{lot_number, title, price, image_url}`) under the same prefix in the
+private bucket. Both may be missing or malformed: the result page then says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from minio import Minio
+from minio.error import S3Error
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
+
+from auction_shared.events import ObjectRef
+from auction_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+# Side files larger than this are not read; the page says the file is too large.
+MAX_SIDE_FILE_BYTES = 8 * 1024 * 1024
+# The result page shows at most this many lots of the preview.
+PREVIEW_LIMIT = 500
+
+
+class SideFiles(Protocol):
+    async def read(self, bucket: str, key: str) -> bytes | None:
+        """Return the object's bytes, or None when it does not exist."""
+        ...
+
+
+class DownloadLinks(Protocol):
+    async def presigned_get(self, ref: ObjectRef, expires: timedelta = ...) -> str:
+        """Return a time-limited download URL of the object."""
+        ...
+
+
+class SideFileTooLarge(Exception):
+    pass
+
+
+class S3SideFiles:
+    """Reads side files with the minio client (no claim check: their checksums are not published)."""
+
+    def __init__(self, client: Minio, max_bytes: int = MAX_SIDE_FILE_BYTES) -> None:
+        self._client = client
+        self._max_bytes = max_bytes
+
+    async def read(self, bucket: str, key: str) -> bytes | None:
+        return await asyncio.to_thread(self._read, bucket, key)
+
+    def _read(self, bucket: str, key: str) -> bytes | None:
+        try:
+            stat = self._client.stat_object(bucket, key)
+            if stat.size is not None and stat.size > self._max_bytes:
+                raise SideFileTooLarge(f"s3://{bucket}/{key} has {stat.size} bytes")
+            response = self._client.get_object(bucket, key)
+        except S3Error as error:
+            if error.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
+                return None
+            raise
+        try:
+            return response.read()
+        finally:
+            response.close()
+            response.release_conn()
+
+
+class RowWarningView(BaseModel):
+    """One row warning as the formatter reports it; unknown keys are ignored."""
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    severity: str = "WARNING"
+    lot_number: str = ""
+    record_id: str = ""
+    field: str = ""
+    value: str = ""
+    message: str = ""
+
+
+class PreviewLot(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    lot_number: str = ""
+    title: str = ""
+    price: str = ""
+    image_url: str | None = None
+
+    @field_validator("image_url")
+    @classmethod
+    def _web_urls_only(cls, value: str | None) -> str | None:
+        """Keep only http(s) URLs, so a bad preview cannot put another scheme into an img tag."""
+        if value and urlsplit(value).scheme in ("http", "https"):
+            return value
+        return None
+
+
+@dataclass
+class SideFile:
+    """A parsed side file, or why it could not be shown."""
+
+    items: list[Any] = field(default_factory=list)
+    problem: str | None = None
+    total: int = 0
+
+
+@dataclass
+class ResultDetails:
+    warnings: SideFile
+    preview: SideFile
+
+
+def side_file_keys(csv_key: str) -> tuple[str, str]:
+    """Return the warnings and preview keys beside a CSV key."""
+    prefix = csv_key.rsplit("/", 1)[0] + "/" if "/" in csv_key else ""
+    return prefix + "warnings.json", prefix + "preview.json"
+
+
+def parse_warnings(data: bytes | None, name: str) -> SideFile:
+    return _parse_list(data, name, TypeAdapter(list[RowWarningView]), "warnings", limit=None)
+
+
+def parse_preview(data: bytes | None, name: str) -> SideFile:
+    return _parse_list(data, name, TypeAdapter(list[PreviewLot]), "lots", limit=PREVIEW_LIMIT)
+
+
+def _parse_list(
+    data: bytes | None, name: str, adapter: TypeAdapter[Any], wrapper_key: str, limit: int | None
+) -> SideFile:
+    if data is None:
+        return SideFile(problem=f"{name} is not there (the formatter did not write it).")
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return SideFile(problem=f"{name} is not valid JSON.")
+    if isinstance(document, dict) and isinstance(document.get(wrapper_key), list):
+        document = document[wrapper_key]
+    try:
+        items = adapter.validate_python(document)
+    except ValidationError as error:
+        return SideFile(
+            problem=f"{name} is not in the expected format ({error.error_count()} errors)."
+        )
+    shown = items if limit is None else items[:limit]
+    return SideFile(items=shown, total=len(items))
+
+
+async def load_details(files: SideFiles, csv: ObjectRef) -> ResultDetails:
+    """Read and parse the side files of one CSV version."""
+    warnings_key, preview_key = side_file_keys(csv.key)
+    return ResultDetails(
+        warnings=await _load(files, csv.bucket, warnings_key, parse_warnings),
+        preview=await _load(files, csv.bucket, preview_key, parse_preview),
+    )
+
+
+async def _load(files: SideFiles, bucket: str, key: str, parse: Any) -> SideFile:
+    name = key.rsplit("/", 1)[-1]
+    try:
+        data = await files.read(bucket, key)
+    except SideFileTooLarge:
+        return SideFile(problem=f"{name} is larger than {MAX_SIDE_FILE_BYTES} bytes; not shown.")
+    except Exception as error:
+        log.warning("side_file_unreadable", bucket=bucket, key=key, error=str(error)[:300])
+        return SideFile(problem=f"{name} could not be read from object storage; try again later.")
+    result: SideFile = parse(data, name)
+    return result

@@ -1,0 +1,69 @@
+"""Gateway settings: the shared service settings plus login, task retention and warehouses."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from auction_shared.settings import Environment, ServiceSettings
+
+# Local development defaults. Outside development the gateway refuses to start with them.
+DEV_DATABASE_URL = "postgresql+psycopg://gateway:gateway-dev-password@127.0.0.1:5432/auction"
+DEV_DEMO_PASSWORD = "auction-demo-dev-password"
+
+
+class GatewaySettings(ServiceSettings):
+    """Settings of the gateway process, read from `AUCTION_*` variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AUCTION_", extra="ignore", validate_by_name=True, validate_by_alias=True
+    )
+
+    service_name: str = "gateway"
+    http_port: int = 8000
+    database_schema: str = "gateway"
+    # The gateway's own role when AUCTION_GATEWAY_DATABASE_URL is set, else AUCTION_DATABASE_URL.
+    database_url: str = Field(
+        default=DEV_DATABASE_URL,
+        validation_alias=AliasChoices("AUCTION_GATEWAY_DATABASE_URL", "AUCTION_DATABASE_URL"),
+    )
+
+    warehouses: tuple[str, ...] = ("maule", "sahara")
+    site_timezone: str = "America/Los_Angeles"
+
+    task_retention_hours: float = Field(default=24.0, gt=0)
+    task_purge_interval_seconds: float = Field(default=600.0, gt=0)
+    stream_poll_seconds: float = Field(default=1.0, gt=0)
+    download_link_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
+
+    demo_user: str = Field(default="demo", min_length=1, max_length=100)
+    demo_password: SecretStr = SecretStr(DEV_DEMO_PASSWORD)
+    # Signs the session cookie. Empty in development means a random key per process, so a restart
+    # logs everyone out; every other environment must set it.
+    session_secret: SecretStr = SecretStr("")
+    session_max_age_seconds: int = Field(default=12 * 3600, ge=60)
+
+    @model_validator(mode="after")
+    def _check_gateway_secrets(self) -> Self:
+        if self.environment is Environment.DEVELOPMENT:
+            if not self.session_secret.get_secret_value():
+                self.session_secret = SecretStr(secrets.token_urlsafe(32))
+            return self
+        problems = []
+        if self.demo_password.get_secret_value() == DEV_DEMO_PASSWORD:
+            problems.append("AUCTION_DEMO_PASSWORD still holds the development default")
+        if len(self.session_secret.get_secret_value()) < 32:
+            problems.append("AUCTION_SESSION_SECRET must be set to at least 32 random characters")
+        if problems:
+            raise ValueError(
+                f"{'; '.join(problems)} while AUCTION_ENVIRONMENT={self.environment.value}"
+            )
+        return self
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Whether the session cookie is sent over HTTPS only (everywhere but development)."""
+        return self.environment is not Environment.DEVELOPMENT

@@ -1,0 +1,100 @@
+"""Tables of the gateway's schema: the event catalogue, the task read model and CSV versions."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from auction_shared.db import MessagingTables, service_metadata
+
+SCHEMA = "gateway"
+
+metadata = service_metadata(SCHEMA)
+messaging = MessagingTables(metadata)
+
+auction_events = Table(
+    "auction_events",
+    metadata,
+    Column("event_id", String(40), primary_key=True),
+    Column("warehouse", String(40), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    # "gateway" for events added by staff, "auction.created" for events the site bot created.
+    Column("origin", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_auction_events_warehouse_starts_at", "warehouse", "starts_at"),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("task_id", String(200), primary_key=True),
+    Column("job", String(40), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("progress", Integer, nullable=False, server_default=text("0")),
+    Column("stage", String(100), nullable=False, server_default=""),
+    Column("substage", String(200), nullable=False, server_default=""),
+    Column("message", Text, nullable=False, server_default=""),
+    Column("service", String(60), nullable=False, server_default=""),
+    # The `sequence` of the status the row shows; 0 for the gateway's own NOT_STARTED placeholder.
+    Column("sequence", BigInteger, nullable=False, server_default=text("0")),
+    Column("warehouse", String(40), nullable=True),
+    Column("event_id", String(200), nullable=True),
+    Column("requested_by", String(100), nullable=True),
+    Column("result", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_tasks_updated_at", "updated_at"),
+    Index("ix_tasks_finished_at", "finished_at", postgresql_where=text("finished_at IS NOT NULL")),
+)
+
+task_steps = Table(
+    "task_steps",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column(
+        "task_id",
+        String(200),
+        ForeignKey(tasks.c.task_id, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("sequence", BigInteger, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("stage", String(100), nullable=False),
+    Column("substage", String(200), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("service", String(60), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_task_steps_task_id_sequence", "task_id", "sequence"),
+)
+
+csv_versions = Table(
+    "csv_versions",
+    metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("warehouse", String(40), nullable=False),
+    Column("csv", JSONB, nullable=False),
+    Column("lot_count", Integer, nullable=False),
+    Column("warning_count", Integer, nullable=False),
+    Column("task_id", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

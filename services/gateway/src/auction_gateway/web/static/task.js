@@ -1,0 +1,49 @@
+// Task page: follow the task's server-sent events until it reaches a final state.
+"use strict";
+
+(function () {
+  const root = document.getElementById("task");
+  if (!root || root.dataset.final === "true") {
+    return;
+  }
+  const progress = document.getElementById("progress");
+  const progressText = document.getElementById("progress-text");
+  const fields = ["state", "stage", "substage", "message"];
+  const messages = document.getElementById("messages");
+  const resultLink = document.getElementById("result-link");
+  const connection = document.getElementById("connection");
+  const source = new EventSource(root.dataset.streamUrl);
+
+  function addStep(step) {
+    const item = document.createElement("li");
+    item.dataset.sequence = step.sequence;
+    const when = new Date(step.recorded_at).toLocaleTimeString();
+    const text = [step.stage, step.substage, step.message].filter(Boolean).join(" · ");
+    item.textContent = `${when} ${step.state} ${step.progress}% ${text} (${step.service})`;
+    messages.appendChild(item);
+  }
+
+  source.addEventListener("status", (event) => {
+    const task = JSON.parse(event.data);
+    progress.value = task.progress;
+    progressText.textContent = `${task.progress}%`;
+    for (const name of fields) {
+      document.getElementById(name).textContent = task[name];
+    }
+    root.dataset.state = task.state;
+    task.steps.forEach(addStep);
+    connection.textContent = "";
+    if (task.final) {
+      root.dataset.final = "true";
+      if (task.result_page && resultLink) {
+        resultLink.href = task.result_page;
+        resultLink.hidden = false;
+      }
+      source.close();
+    }
+  });
+  source.addEventListener("end", () => source.close());
+  source.onerror = () => {
+    connection.textContent = "Connection lost; reconnecting…";
+  };
+})();
