@@ -51,8 +51,9 @@ typecheck: venv
 	uv run --frozen mypy $(MYPY_PATHS)
 
 ## Integration tests start the stack when it is not running and stop it afterwards
-## (the stack_env fixture in tests/conftest.py).
-pytest: venv
+## (the stack_env fixture in tests/conftest.py). `install` runs first, so that a cold start's
+## downloads do not count against pytest's per-test timeout.
+pytest: venv install
 	@status=0; uv run --frozen pytest || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make: pytest collected no tests (exit code 5)" >&2; fi; \
 	exit $$status

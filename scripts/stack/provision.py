@@ -120,6 +120,7 @@ async def _kafka_topics(targets: Targets, topics: list[str], timeout_s: float) -
                 _raise_topic_errors(response)
             existing = set(await admin.list_topics())
             if all(name in existing for name in topics):
+                await _add_partitions(admin, topics, targets.topic_partitions)
                 return
             last_error = None
         except (KafkaError, OSError) as error:
@@ -133,6 +134,26 @@ async def _kafka_topics(targets: Targets, topics: list[str], timeout_s: float) -
                 f"{timeout_s:.0f} s{cause}"
             )
         await asyncio.sleep(1.0)
+
+
+async def _add_partitions(admin: Any, topics: list[str], partitions: int) -> None:
+    """Grow topics that have fewer partitions than configured; Kafka cannot shrink a topic."""
+    from aiokafka.admin import NewPartitions
+
+    described = await admin.describe_topics(topics)
+    counts = {entry["topic"]: len(entry["partitions"]) for entry in described}
+    grow = {
+        name: NewPartitions(total_count=partitions) for name in topics if counts[name] < partitions
+    }
+    if grow:
+        say(f"raising {len(grow)} Kafka topics to {partitions} partitions")
+        await admin.create_partitions(grow)
+    larger = sorted(name for name in topics if counts[name] > partitions)
+    if larger:
+        say(
+            f"{len(larger)} Kafka topics keep more than {partitions} partitions, because Kafka "
+            f"cannot remove partitions (for example {larger[0]}); `make clean` recreates them"
+        )
 
 
 def _raise_topic_errors(response: Any) -> None:

@@ -58,9 +58,14 @@ async def test_kafka_has_catalogue_topics(stack_env: dict[str, str]) -> None:
     assert len(cluster["brokers"]) == 1
     missing = sorted(set(all_topics()) - existing)
     assert missing == []
-    partitions = {topic["topic"]: len(topic["partitions"]) for topic in described}
-    expected = int(stack_env["AUCTION_TOPIC_PARTITIONS"])
-    assert partitions == dict.fromkeys(all_topics(), expected)
+    # Kafka cannot remove partitions, so a topic created under a larger setting keeps its count.
+    minimum = int(stack_env["AUCTION_TOPIC_PARTITIONS"])
+    too_few = {
+        topic["topic"]: len(topic["partitions"])
+        for topic in described
+        if len(topic["partitions"]) < minimum
+    }
+    assert too_few == {}
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
