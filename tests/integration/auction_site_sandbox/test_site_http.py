@@ -144,11 +144,11 @@ def test_void_and_unvoid_over_http(client: httpx.Client) -> None:
     unpaid = next(sale for sale in sales if not sale["paid"] and sale["invoice_id"])
     back = f"{REPORT}?EventID={event_id}&isPaid=2"
 
-    refused = client.post("/Account/VoidSale", data={"saleId": paid["id"], "returnUrl": back})
+    rejected = client.post("/Account/VoidSale", data={"saleId": paid["id"], "returnUrl": back})
     voided = client.post("/Account/VoidSale", data={"saleId": unpaid["id"], "returnUrl": back})
 
-    assert refused.status_code == 409
-    assert "is paid and cannot be voided" in refused.text
+    assert rejected.status_code == 409
+    assert "is paid and cannot be voided" in rejected.text
     assert voided.status_code == 303
     assert voided.headers["location"] == back
     after_void = {sale["id"]: sale for sale in client.get("/_sandbox/state").json()["sales"]}

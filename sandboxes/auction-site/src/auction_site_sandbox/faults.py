@@ -78,6 +78,7 @@ def parse_fault_config(raw: object) -> FaultConfig:
         raise FaultConfigError(
             f"unknown fault(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
         )
+
     try:
         slow_pages = tuple(
             SlowPage(path=str(item["path"]), delay_seconds=_non_negative(item["delay_seconds"]))
@@ -88,6 +89,7 @@ def parse_fault_config(raw: object) -> FaultConfig:
             "slow_pages entries need 'path' and 'delay_seconds', e.g. "
             '{"path": "/Admin/ImportCSV", "delay_seconds": 2}'
         ) from exc
+
     fail_submits = {str(k): int(v) for k, v in dict(raw.get("fail_submits", {})).items()}
     unknown_forms = sorted(set(fail_submits) - SUBMIT_FORMS)
     if unknown_forms:
@@ -95,6 +97,7 @@ def parse_fault_config(raw: object) -> FaultConfig:
             f"fail_submits names unknown form(s) {', '.join(unknown_forms)}; "
             f"known forms: {', '.join(sorted(SUBMIT_FORMS))}"
         )
+
     expire = raw.get("expire_sessions_after_requests")
     pattern = raw.get("import_fail_title_pattern")
     if pattern is not None:
@@ -102,6 +105,7 @@ def parse_fault_config(raw: object) -> FaultConfig:
             re.compile(str(pattern))
         except re.error as exc:
             raise FaultConfigError(f"import_fail_title_pattern {pattern!r}: {exc}") from exc
+
     return FaultConfig(
         slow_pages=slow_pages,
         fail_submits=fail_submits,

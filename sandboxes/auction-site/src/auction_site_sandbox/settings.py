@@ -69,6 +69,7 @@ def load_settings(data_dir: Path, config_file: Path | None = None) -> SandboxSet
     if config_file is None:
         return SandboxSettings(data_dir=data_dir)
     raw = _read_mapping(config_file)
+
     known = {
         "users",
         "categories",
@@ -87,6 +88,7 @@ def load_settings(data_dir: Path, config_file: Path | None = None) -> SandboxSet
             f"{config_file}: unknown setting(s) {', '.join(unknown)}; "
             f"allowed: {', '.join(sorted(known))}"
         )
+
     defaults = SandboxSettings(data_dir=data_dir)
     leaf = dict(defaults.leaf_categories)
     leaf.update(_id_name_map(raw.get("categories", {}), config_file, "categories"))
@@ -97,6 +99,7 @@ def load_settings(data_dir: Path, config_file: Path | None = None) -> SandboxSet
         isinstance(k, str) and isinstance(v, str) for k, v in users.items()
     ):
         raise SettingsError(f"{config_file}: users must map user names to passwords (strings)")
+
     return SandboxSettings(
         data_dir=data_dir,
         users=users,

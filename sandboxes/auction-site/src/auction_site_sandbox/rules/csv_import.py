@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..models import OPEN_FOR_LOTS, EventStatus
 
 IMAGE_COLUMNS = tuple(f"Image_{n}" for n in range(1, 11))
-# Columns the site knows besides the custom fields, in the order of the house's file.
+# Import columns of the site other than the custom fields, in the order of the house's file.
 STANDARD_COLUMNS: tuple[str, ...] = (
     "EventID",
     "LotNumber",
@@ -53,7 +53,7 @@ SUBTITLE_MAX_LENGTH = 80
 
 @dataclass(frozen=True)
 class LineStatus:
-    """Why one line (or the header, line 1) makes the whole file unusable."""
+    """Problem on one line (the header is line 1) that makes the whole file unusable."""
 
     line: int
     message: str
@@ -134,6 +134,7 @@ def _check_headers(
         if name in seen:
             problems.append(f"Column {name!r} appears more than once.")
         seen.add(name)
+
     known = set(STANDARD_COLUMNS) | set(custom_fields)
     unknown = [name for name in headers if name not in known]
     if unknown:
@@ -142,10 +143,12 @@ def _check_headers(
             + ", ".join(repr(name) for name in unknown)
             + "; columns are matched by header name and custom fields must be configured."
         )
+
     required = list(REQUIRED_COLUMNS) + ([] if event_selected else ["EventID"])
     missing = [name for name in required if name not in seen]
     if missing:
         problems.append("Missing required column(s): " + ", ".join(missing) + ".")
+
     custom_present = [name for name in headers if name in custom_fields]
     if custom_present:
         if "GoodTilCanceled" not in seen:
@@ -164,7 +167,7 @@ def _check_headers(
 
 @dataclass(frozen=True)
 class RowContext:
-    """What a row is checked against: the site's categories and events, and the page's choices."""
+    """Reference data of the row checks: the site's categories and events, and the page's choices."""
 
     leaf_categories: Mapping[int, str]
     parent_categories: Mapping[int, str]

@@ -45,7 +45,7 @@ Site = Annotated[SiteContext, Depends(get_site)]
 
 
 class LoginRequiredError(Exception):
-    """No valid session: the handler answers with a redirect to the log-on page."""
+    """Missing or expired session, turned into a redirect to the log-on page."""
 
     def __init__(self, return_url: str) -> None:
         super().__init__(return_url)

@@ -57,13 +57,13 @@ def sales_report(
     sales = filter_sales(site.store.list_sales(event.id), paid_filter)
     page_size = site.settings.report_page_size
     page = max(page, 0)
-    shown = sales[page * page_size : (page + 1) * page_size]
+    page_sales = sales[page * page_size : (page + 1) * page_size]
     return render(
         request,
         "sales_report.html",
         {
             "event": event,
-            "sales": shown,
+            "sales": page_sales,
             "total_count": len(sales),
             "page": page,
             "page_count": max(1, -(-len(sales) // page_size)),
