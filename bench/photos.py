@@ -2,7 +2,7 @@
 
 Run: uv run python bench/photos.py [DIRECTORY] [--repeat 7] [--batch 16] [--output FILE]
 
-DIRECTORY holds camera photos (JPEG, PNG, ...). Without it the benchmark generates large
+DIRECTORY contains camera photos (JPEG, PNG, ...). Without it the benchmark generates large
 synthetic photos in a temporary directory and deletes them afterwards. For every photo it
 times both pipelines, interleaved, in one process; it checks that both give the same output
 size and an SSIM of at least 0.97; it measures the peak resident memory of one worker process

@@ -220,6 +220,21 @@ def test_sixteen_bit_greyscale_is_scaled() -> None:
     assert is_close(output.getpixel((800, 500)), (156, 156, 156), 3)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("mode", ["1", "L", "P", "CMYK", "LAB", "YCbCr", "LA", "PA", "I", "I;16"])
+def test_tiff_mode_becomes_rgb(mode: str) -> None:
+    source = (
+        noise((1200, 300), "L").convert(mode) if mode != "LAB" else Image.new(mode, (1200, 300))
+    )
+    data = encode(source, "TIFF")
+    assert decode(data).mode == mode
+
+    photo = process_photo(data, PhotoLimits(min_bytes=100))
+    output = decode(photo.jpeg)
+
+    assert output.mode == "RGB"
+    assert output.size == (1024, 256)
+
+
 def test_greyscale_jpeg_becomes_rgb() -> None:
     data = encode(photo_like((2048, 1536)).convert("L"), "JPEG", quality=90)
 

@@ -1,8 +1,9 @@
 """Convert one downloaded photo into the JPEG the auction site shows.
 
 `process_photo` is pure and CPU-bound: run it in an executor (see `pool`), never on the event
-loop. For JPEG input it asks libjpeg to decode at 1/2, 1/4 or 1/8 scale (DCT scaling through
-`Image.draft`), so a large camera photo is never decoded at full size.
+loop. For JPEG input, libjpeg decodes at the smallest of 1/8, 1/4 or 1/2 scale (DCT scaling
+through `Image.draft`) that is still at least the output size, and a Lanczos resize makes the
+exact size. A photo less than twice the output width is decoded at full size.
 """
 
 from __future__ import annotations
