@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -12,62 +11,19 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from airtable_sandbox.testing import RunningSandbox
 from auction_airtable_sync.entrypoint import build_runtime
 from auction_shared.events import (
-    FormatRequested,
     InventoryFetched,
-    Requester,
     TaskState,
     TaskStatus,
-    decode,
-    encode,
-    make_envelope,
 )
 from auction_shared.storage import ObjectStore
-from support.kafka import produce, read_all
+from support.kafka import produce
 
 from .conftest import DEMO_SEND_TO_AUCTION, MAULE_BASE, SyncEnv
+from .helpers import EVENT_ID, fetched_events, format_request, statuses
 
 pytestmark = pytest.mark.integration
 
 GENERATED = 250
-EVENT_ID = "4412"
-
-
-def format_request(task_id: str, warehouse: str = "maule") -> bytes:
-    payload = FormatRequested(
-        warehouse=warehouse, event_id=EVENT_ID, requested_by=Requester(name="test")
-    )
-    return encode(make_envelope(payload, source="/test", task_id=task_id, subject=EVENT_ID))
-
-
-async def statuses(env: SyncEnv, task_id: str, *, final: bool = True) -> list[TaskStatus]:
-    """Read the task's statuses until its last one is final (or the read times out)."""
-    found: list[TaskStatus] = []
-    for expected in (1, 5, 50, 500):
-        records = await read_all(
-            env.stack["AUCTION_KAFKA_BOOTSTRAP"],
-            env.prefix + "task.status",
-            expected=expected,
-            timeout=5,
-        )
-        found = [
-            status
-            for record in records
-            if isinstance(status := decode(record.value, max_bytes=1 << 20).data, TaskStatus)
-            and status.task_id == task_id
-        ]
-        if found and (not final or max(found, key=lambda s: s.sequence).state.is_final):
-            break
-    return sorted(found, key=lambda status: status.sequence)
-
-
-async def fetched_events(env: SyncEnv, expected: int = 1, timeout: float = 60) -> list[Any]:
-    records = await read_all(
-        env.stack["AUCTION_KAFKA_BOOTSTRAP"],
-        env.prefix + "inventory.fetched",
-        expected=expected,
-        timeout=timeout,
-    )
-    return [decode(record.value, max_bytes=1 << 20) for record in records]
 
 
 async def test_format_request_stores_snapshot(sync_env: SyncEnv, sandbox: RunningSandbox) -> None:

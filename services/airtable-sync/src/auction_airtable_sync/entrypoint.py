@@ -47,7 +47,28 @@ def retry_policy(settings: AirtableSyncSettings) -> RetryPolicy:
     )
 
 
-def build_runtime(settings: AirtableSyncSettings) -> ServiceRuntime:
+def build_airtable_client(
+    settings: AirtableSyncSettings, client_class: type[AirtableClient] = AirtableClient
+) -> AirtableClient:
+    """Build the Airtable client whose requests are paced through the service's database."""
+    # The pacer runs in the client's worker threads, so it has its own synchronous pool.
+    slot_engine = create_engine(settings.database_url, pool_size=4, pool_pre_ping=True)
+    pacer = Pacer(
+        PostgresSlotStore(slot_engine, settings.database_schema),
+        settings.airtable_request_interval_ms / 1000,
+    )
+    return client_class(
+        endpoint_url=settings.airtable_url,
+        token=settings.airtable_token.get_secret_value(),
+        pacer=pacer,
+        policy=retry_policy(settings),
+        timeout_seconds=settings.airtable_timeout_seconds,
+    )
+
+
+def build_runtime(
+    settings: AirtableSyncSettings, *, airtable: AirtableClient | None = None
+) -> ServiceRuntime:
     """Wire the runtime, the adapters and the subscriptions of one airtable-sync process."""
     tables = Tables(settings.database_schema)
     minio = Minio(
@@ -59,22 +80,8 @@ def build_runtime(settings: AirtableSyncSettings) -> ServiceRuntime:
     )
     store = ObjectStore(settings, minio)
     runtime = ServiceRuntime(settings, tables.messaging, store=store)
-
-    # The pacer runs in the Airtable client's worker threads, so it has its own synchronous pool.
-    slot_engine = create_engine(settings.database_url, pool_size=4, pool_pre_ping=True)
-    pacer = Pacer(
-        PostgresSlotStore(slot_engine, settings.database_schema),
-        settings.airtable_request_interval_ms / 1000,
-    )
-    airtable = AirtableClient(
-        endpoint_url=settings.airtable_url,
-        token=settings.airtable_token.get_secret_value(),
-        pacer=pacer,
-        policy=retry_policy(settings),
-        timeout_seconds=settings.airtable_timeout_seconds,
-    )
     deps = Dependencies(
-        airtable=airtable,
+        airtable=airtable or build_airtable_client(settings),
         warehouses=load_warehouses(settings.airtable_warehouses_file),
         snapshots=SnapshotStore(store, minio),
         store=store,
