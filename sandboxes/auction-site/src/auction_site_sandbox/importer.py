@@ -10,7 +10,7 @@ import structlog
 
 from .faults import FaultState
 from .models import ImportLine, ImportReport
-from .rules.csv_import import ParsedFile, RowContext, check_row
+from .rules.csv_import import IMAGE_COLUMNS, ParsedFile, ParsedRow, RowContext, check_row
 from .settings import SandboxSettings
 from .store import Store
 
@@ -28,7 +28,28 @@ class ImportJob:
 
 
 def run_import(job: ImportJob, store: Store, settings: SandboxSettings, faults: FaultState) -> None:
-    """Check every row, create lots for the good ones, then store and e-mail the report."""
+    """Check every row, create lots for the good ones, then store and e-mail the report.
+
+    An unexpected error marks the report `Failed` instead of leaving it `Running`.
+    """
+    lines: list[ImportLine] = []
+    try:
+        _run_import(job, store, settings, faults, lines)
+    except Exception as exc:
+        log.exception("import_failed", report_id=job.report_id, error=str(exc))
+        try:
+            store.update_import_report(job.report_id, "Failed", lines, finished=True)
+        except Exception:
+            log.exception("import_report_not_updated", report_id=job.report_id)
+
+
+def _run_import(
+    job: ImportJob,
+    store: Store,
+    settings: SandboxSettings,
+    faults: FaultState,
+    lines: list[ImportLine],
+) -> None:
     log.info("import_started", report_id=job.report_id, rows=len(job.parsed.rows))
     store.update_import_report(job.report_id, "Running", [], finished=False)
     context = RowContext(
@@ -39,7 +60,6 @@ def run_import(job: ImportJob, store: Store, settings: SandboxSettings, faults: 
         custom_fields=settings.custom_fields,
         image_hosts=settings.image_hosts,
     )
-    lines: list[ImportLine] = []
     seen_lot_numbers: set[tuple[int, str]] = set()
     with httpx.Client(
         timeout=settings.image_fetch_timeout_seconds, follow_redirects=False, trust_env=False
@@ -48,41 +68,7 @@ def run_import(job: ImportJob, store: Store, settings: SandboxSettings, faults: 
             delay = faults.config.import_row_delay_seconds
             if delay:
                 time.sleep(delay)
-            checked = check_row(row, context)
-            errors = checked.errors
-            if checked.event_id is not None and checked.lot_number:
-                key = (checked.event_id, checked.lot_number)
-                if key in seen_lot_numbers or store.lot_number_exists(*key):
-                    errors.append(
-                        f"LotNumber {checked.lot_number!r} already exists in event "
-                        f"{checked.event_id}."
-                    )
-                seen_lot_numbers.add(key)
-            for index, url in enumerate(checked.image_urls, start=1):
-                problem = _fetch_image(client, url)
-                if problem:
-                    errors.append(f"Image {index} ({url}) could not be downloaded: {problem}")
-            if faults.import_row_fails(row.line, checked.title):
-                errors.append("Simulated import failure (sandbox fault injection).")
-            line = ImportLine(line=row.line, title=checked.title, errors=list(errors))
-            if not errors and not job.validate_only and checked.event_id is not None:
-                line.lot_id = store.create_lot(
-                    checked.event_id,
-                    {
-                        "lot_number": checked.lot_number,
-                        "title": checked.title,
-                        "subtitle": checked.subtitle,
-                        "description": checked.description,
-                        "category_id": checked.category_id,
-                        "price_cents": checked.price_cents,
-                        "quantity": checked.quantity,
-                        "image_urls": checked.image_urls,
-                        "custom_fields": checked.custom_fields,
-                    },
-                    is_draft=job.as_drafts,
-                    import_report_id=job.report_id,
-                )
-            lines.append(line)
+            lines.append(_import_row(row, context, job, store, faults, client, seen_lot_numbers))
             store.update_import_report(job.report_id, "Running", lines, finished=False)
 
     store.update_import_report(job.report_id, "Completed", lines, finished=True)
@@ -100,6 +86,58 @@ def run_import(job: ImportJob, store: Store, settings: SandboxSettings, faults: 
         failed=report.failed,
         validate_only=job.validate_only,
     )
+
+
+def _import_row(
+    row: ParsedRow,
+    context: RowContext,
+    job: ImportJob,
+    store: Store,
+    faults: FaultState,
+    client: httpx.Client,
+    seen_lot_numbers: set[tuple[int, str]],
+) -> ImportLine:
+    """Check one row as the site does and create its lot when it passes."""
+    checked = check_row(row, context)
+    errors = checked.errors
+    if checked.event_id is not None and checked.lot_number:
+        key = (checked.event_id, checked.lot_number)
+        if key in seen_lot_numbers or store.lot_number_exists(*key):
+            errors.append(
+                f"LotNumber {checked.lot_number!r} already exists in event {checked.event_id}."
+            )
+        seen_lot_numbers.add(key)
+
+    for column in IMAGE_COLUMNS:
+        url = row.values.get(column, "").strip()
+        if url and url in checked.image_urls:
+            problem = _fetch_image(client, url)
+            if problem:
+                errors.append(f"{column} ({url}) could not be downloaded: {problem}")
+
+    if faults.import_row_fails(row.line, checked.title):
+        errors.append("Simulated import failure (sandbox fault injection).")
+
+    line = ImportLine(line=row.line, title=checked.title, errors=list(errors))
+    if errors or job.validate_only or checked.event_id is None:
+        return line
+    line.lot_id = store.create_lot(
+        checked.event_id,
+        {
+            "lot_number": checked.lot_number,
+            "title": checked.title,
+            "subtitle": checked.subtitle,
+            "description": checked.description,
+            "category_id": checked.category_id,
+            "price_cents": checked.price_cents,
+            "quantity": checked.quantity,
+            "image_urls": checked.image_urls,
+            "custom_fields": checked.custom_fields,
+        },
+        is_draft=job.as_drafts,
+        import_report_id=job.report_id,
+    )
+    return line
 
 
 def _fetch_image(client: httpx.Client, url: str) -> str | None:
