@@ -213,3 +213,37 @@ def test_service_migrates_before_serving(service: str) -> None:
 
     assert command[:2] == ["sh", "-c"]
     assert command[2] == "/app/entrypoint migrate && exec /app/entrypoint serve"
+
+
+def dockerfile_stages() -> dict[str, list[str]]:
+    """Return the lines of each named stage of the root Dockerfile."""
+    stages: dict[str, list[str]] = {}
+    current = ""
+    for line in (REPO_ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("FROM "):
+            current = line.split(" AS ")[-1].strip()
+            stages[current] = []
+        elif current:
+            stages[current].append(line)
+    return stages
+
+
+def test_dockerfile_pins_python_base() -> None:
+    text = (REPO_ROOT / "Dockerfile").read_text()
+
+    assert "ARG PYTHON_IMAGE=python:3.11." in text
+    assert "-slim-bookworm\n" in text
+
+
+def test_dockerfile_service_runs_as_non_root() -> None:
+    service = dockerfile_stages()["service"]
+    users = [line.split()[1] for line in service if line.startswith("USER ")]
+
+    assert users == ["app"]
+    assert any("useradd" in line for line in service)
+
+
+def test_dockerfile_syncs_only_one_package() -> None:
+    build = " ".join(dockerfile_stages()["build"])
+
+    assert 'uv sync --frozen --no-dev --no-editable --package "${PACKAGE}"' in build
