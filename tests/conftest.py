@@ -19,6 +19,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # Unit tests import the stack program as `scripts.stack`; appended so nothing installed is shadowed.
 if str(REPO_ROOT) not in sys.path:
     sys.path.append(str(REPO_ROOT))
+
+from scripts.stack.config import parse_env_file  # noqa: E402  (needs the path above)
+
 STACK_ENV_FILE = REPO_ROOT / ".state" / "stack.env"
 # Exit code of `python -m scripts.stack status --check` when no component runs.
 STACK_NONE_RUNNING = 3
@@ -33,17 +36,6 @@ def _stack(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         stdin=subprocess.DEVNULL,
     )
-
-
-def read_stack_env(path: Path = STACK_ENV_FILE) -> dict[str, str]:
-    """Parse the `KEY=value` lines that `make up` writes to .state/stack.env."""
-    settings: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            key, _, value = stripped.partition("=")
-            settings[key] = value
-    return settings
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +55,7 @@ def stack_env() -> Iterator[dict[str, str]]:
                 pytrace=False,
             )
     try:
-        yield read_stack_env()
+        yield parse_env_file(STACK_ENV_FILE.read_text())
     finally:
         if started_here:
             down = _stack("down")
