@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+from auction_shared import topics
 from auction_shared.events import FormatRequested, Requester, encode, make_envelope
 
 
@@ -59,3 +62,19 @@ async def eventually(
             return
         await asyncio.sleep(0.2)
     raise AssertionError(f"timed out after {timeout}s waiting for {what or check}")
+
+
+@asynccontextmanager
+async def isolated_topics(bootstrap: str, prefix: str) -> AsyncIterator[list[str]]:
+    """Create every catalogue topic under `prefix` (one partition each) and delete them after."""
+    names = [prefix + name for name in topics.all_topics()]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [NewTopic(name, num_partitions=1, replication_factor=1) for name in names]
+        )
+        yield names
+        await admin.delete_topics(names)
+    finally:
+        await admin.close()

@@ -13,13 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from PIL import Image
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from auction_shared import topics
 from auction_shared.db import run_migrations
+from support.kafka import isolated_topics
 
 
 @dataclass(frozen=True)
@@ -64,16 +63,8 @@ async def chain_env(stack_env: dict[str, str]) -> AsyncIterator[ChainEnv]:
             stack_env["AUCTION_ADMIN_DATABASE_URL"],
             env.schema(service),
         )
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack_env["AUCTION_KAFKA_BOOTSTRAP"])
-    await admin.start()
-    await admin.create_topics(
-        [
-            NewTopic(env.prefix + name, num_partitions=1, replication_factor=1)
-            for name in topics.all_topics()
-        ]
-    )
-    await admin.close()
-    yield env
+    async with isolated_topics(stack_env["AUCTION_KAFKA_BOOTSTRAP"], env.prefix):
+        yield env
     engine = create_async_engine(stack_env["AUCTION_ADMIN_DATABASE_URL"])
     async with engine.begin() as connection:
         for service in SERVICE_MIGRATIONS:

@@ -6,13 +6,12 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from auction_shared import topics
 from auction_shared.db import MessagingTables, service_metadata
 from auction_shared.settings import ServiceSettings
+from support.kafka import isolated_topics
 
 
 @pytest.fixture
@@ -30,17 +29,7 @@ async def isolated_settings(stack_env: dict[str, str]) -> AsyncIterator[ServiceS
         await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         await connection.run_sync(metadata.create_all)
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=stack_env["AUCTION_KAFKA_BOOTSTRAP"])
-    await admin.start()
-    await admin.create_topics(
-        [
-            NewTopic(prefix + name, num_partitions=1, replication_factor=1)
-            for name in topics.all_topics()
-        ]
-    )
-    await admin.close()
-
-    yield ServiceSettings(
+    settings = ServiceSettings(
         service_name=f"svc-{suffix}",
         kafka_bootstrap=stack_env["AUCTION_KAFKA_BOOTSTRAP"],
         database_url=admin_url,
@@ -52,6 +41,8 @@ async def isolated_settings(stack_env: dict[str, str]) -> AsyncIterator[ServiceS
         consumer_retry_backoff_seconds=0.05,
         shutdown_timeout_seconds=5,
     )
+    async with isolated_topics(settings.kafka_bootstrap, prefix):
+        yield settings
 
     async with engine.begin() as connection:
         await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
