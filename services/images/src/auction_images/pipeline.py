@@ -15,6 +15,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from auction_images import repository
@@ -31,6 +32,12 @@ from auction_shared.logging import get_logger
 from auction_shared.storage import ObjectStore, sha256_hex
 
 log = get_logger(__name__)
+
+PHOTOS = Counter(
+    "auction_photos_total",
+    "Lot photos handled, by outcome (converted, reused, rejected) and rejection code.",
+    ["outcome", "code"],
+)
 
 IMAGE_FIELDS = tuple(f"Image {n}" for n in range(1, MAX_PHOTOS_PER_RECORD + 1))
 
@@ -127,6 +134,7 @@ class PhotoPipeline:
         position = 0
         for source, outcome in zip(sources, outcomes, strict=True):
             if isinstance(outcome, PhotoRejected):
+                PHOTOS.labels(outcome="rejected", code=outcome.code.value).inc()
                 result.warnings.append(
                     {
                         "field": source.field,
@@ -136,6 +144,7 @@ class PhotoPipeline:
                     }
                 )
                 continue
+            PHOTOS.labels(outcome="converted" if outcome.photo else "reused", code="").inc()
             position += 1
             key = photo_object_name(record_id, position)
             await self._store_photo(key, outcome)
