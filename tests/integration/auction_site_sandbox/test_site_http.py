@@ -202,6 +202,28 @@ def test_session_expiry_redirects_to_logon(client: httpx.Client) -> None:
     assert again.headers["location"] == "/Admin/ImportCSV"
 
 
+def test_session_expiry_on_submit_returns_to_form(client: httpx.Client) -> None:
+    client.post("/_sandbox/faults", json={"expire_sessions_after_requests": 1})
+    form_url = f"{client.base_url}/Event/CreateEvent"
+
+    expired = client.post("/Event/CreateEvent", data={"Title": "A"}, headers={"Referer": form_url})
+
+    assert expired.status_code == 302
+    assert expired.headers["location"] == "/Account/LogOn?ReturnUrl=%2FEvent%2FCreateEvent"
+    assert client.get("/_sandbox/state").json()["events"] == []
+
+
+def test_seeded_bids_end_at_sale_price(client: httpx.Client) -> None:
+    client.post("/_sandbox/seed-closed-event", json={"lots": 4})
+
+    state = client.get("/_sandbox/state").json()
+
+    for sale in state["sales"]:
+        bids = [bid for bid in state["bids"] if bid["lot_id"] == sale["lot_id"]]
+        assert bids[-1]["amount_cents"] == sale["price_cents"]
+        assert bids[-1]["buyer_id"] == sale["buyer"]["id"]
+
+
 def test_logon_ignores_foreign_return_url(site: RunningSandbox) -> None:
     with httpx.Client(base_url=site.base_url) as http:
         response = http.post(

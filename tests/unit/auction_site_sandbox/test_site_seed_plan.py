@@ -26,3 +26,13 @@ def test_plan_is_repeatable_and_made_up() -> None:
     assert all(sale.buyer.phone.startswith("555-01") for sale in first)
     assert len({sale.lot.lot_number for sale in first}) == 6
     assert all(sale.price_cents >= 500 for sale in first)
+
+
+def test_winner_places_highest_bid() -> None:
+    for sale in plan_closed_event(8, seed=3):
+        amounts = [bid.amount_cents for bid in sale.bids]
+
+        assert sale.bids[-1].buyer == sale.buyer
+        assert amounts[-1] == sale.price_cents
+        assert amounts == sorted(amounts)
+        assert all(bid.buyer != sale.buyer for bid in sale.bids[:-1])

@@ -76,6 +76,15 @@ class Buyer:
 
 
 @dataclass(frozen=True)
+class Bid:
+    id: int
+    lot_id: int
+    buyer_id: int
+    amount_cents: int
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
 class Sale:
     """One won lot, joined with its lot and buyer for the sales report."""
 

@@ -80,6 +80,10 @@ class _SaleWriter:
             is_draft=False,
             import_report_id=None,
         )
+        for order, bid in enumerate(planned.bids):
+            placed_at = sold_at - timedelta(minutes=10 * (len(planned.bids) - order))
+            self._store.create_bid(lot_id, self._buyer_id(bid.buyer), bid.amount_cents, placed_at)
+
         paid = planned.kind is SaleKind.PAID
         invoice_id = None
         if planned.kind is not SaleKind.UNPAID_WITHOUT_INVOICE:

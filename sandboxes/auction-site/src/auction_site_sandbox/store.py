@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import (
+    Bid,
     Buyer,
     Event,
     EventStatus,
@@ -77,6 +78,13 @@ CREATE TABLE IF NOT EXISTS buyers (
     phone TEXT NOT NULL,
     tax_exempt INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS bids (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    lot_id INTEGER NOT NULL REFERENCES lots(id),
+    buyer_id INTEGER NOT NULL REFERENCES buyers(id),
+    amount_cents INTEGER NOT NULL,
+    placed_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS invoices (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id INTEGER NOT NULL,
@@ -126,7 +134,17 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 """
 
-_TABLES = ("sales", "invoices", "buyers", "lots", "images", "events", "import_reports", "outbox")
+_TABLES = (
+    "sales",
+    "bids",
+    "invoices",
+    "buyers",
+    "lots",
+    "images",
+    "events",
+    "import_reports",
+    "outbox",
+)
 
 
 class NotFoundError(LookupError):
@@ -373,6 +391,28 @@ class Store:
                 (username, first_name, last_name, address, phone, int(tax_exempt)),
             )
             return int(cursor.lastrowid or 0)
+
+    def create_bid(self, lot_id: int, buyer_id: int, amount_cents: int, placed_at: datetime) -> int:
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO bids (lot_id, buyer_id, amount_cents, placed_at) VALUES (?, ?, ?, ?)",
+                (lot_id, buyer_id, amount_cents, placed_at.isoformat()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def list_bids(self) -> list[Bid]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM bids ORDER BY lot_id, placed_at").fetchall()
+        return [
+            Bid(
+                id=int(row["id"]),
+                lot_id=int(row["lot_id"]),
+                buyer_id=int(row["buyer_id"]),
+                amount_cents=int(row["amount_cents"]),
+                placed_at=datetime.fromisoformat(row["placed_at"]),
+            )
+            for row in rows
+        ]
 
     def create_invoice(self, event_id: int, buyer_id: int, paid: bool) -> int:
         with self._tx() as db:

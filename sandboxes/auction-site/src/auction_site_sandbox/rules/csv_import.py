@@ -48,6 +48,7 @@ STANDARD_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS = ("Category", "Title", "Price")
 BOOLEAN_COLUMNS = ("IsTaxable", "Bold", "Highlight", "GoodTilCanceled")
 TITLE_MAX_LENGTH = 80
+# NOTE: 80 is the house's own Subtitle rule; the site's limit may be higher.
 SUBTITLE_MAX_LENGTH = 80
 
 

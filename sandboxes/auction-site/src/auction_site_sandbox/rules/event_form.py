@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from ..models import NewEvent
 
 TITLE_MAX_LENGTH = 80
+# NOTE: the Summary limit and the 0-3600 s interval range are guesses, not the live site's values.
 SUMMARY_MAX_LENGTH = 255
 MAX_INTERVAL_SECONDS = 3600
 DEFAULT_LOT_CLOSING_INTERVAL_SECONDS = 30

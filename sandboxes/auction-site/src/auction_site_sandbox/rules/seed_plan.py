@@ -47,11 +47,20 @@ class PlannedLot:
 
 
 @dataclass(frozen=True)
+class PlannedBid:
+    buyer: PlannedBuyer
+    amount_cents: int
+
+
+@dataclass(frozen=True)
 class PlannedSale:
+    """The winning bid of a lot, after any losing bids in `bids` (ascending, winner's last)."""
+
     lot: PlannedLot
     buyer: PlannedBuyer
     kind: SaleKind
     price_cents: int
+    bids: tuple[PlannedBid, ...]
 
 
 def plan_buyers(count: int) -> list[PlannedBuyer]:
@@ -94,12 +103,31 @@ def plan_closed_event(lot_count: int, seed: int) -> list[PlannedSale]:
             },
         )
         winning_cents = rng.randrange(500, max(600, msrp_cents), 25)
+        winner = buyers[index % len(buyers)]
         sales.append(
             PlannedSale(
                 lot=lot,
-                buyer=buyers[index % len(buyers)],
+                buyer=winner,
                 kind=kinds[index % len(kinds)],
                 price_cents=winning_cents,
+                bids=_plan_bids(rng, buyers, winner, lot.price_cents, winning_cents),
             )
         )
     return sales
+
+
+def _plan_bids(
+    rng: random.Random,
+    buyers: list[PlannedBuyer],
+    winner: PlannedBuyer,
+    start_cents: int,
+    winning_cents: int,
+) -> tuple[PlannedBid, ...]:
+    """Plan up to two losing bids by other buyers, then the winner's bid at the sale price."""
+    others = [buyer for buyer in buyers if buyer != winner]
+    losing: list[PlannedBid] = []
+    for step in range(rng.randint(0, 2), 0, -1):
+        amount = winning_cents - 100 * step
+        if others and amount >= start_cents:
+            losing.append(PlannedBid(rng.choice(others), amount))
+    return (*losing, PlannedBid(winner, winning_cents))

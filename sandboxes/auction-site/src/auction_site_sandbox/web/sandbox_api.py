@@ -60,6 +60,7 @@ def state(site: Site) -> dict[str, Any]:
     return {
         "events": _json(site.store.list_events()),
         "lots": _json(site.store.list_lots()),
+        "bids": _json(site.store.list_bids()),
         "sales": sale_rows,
         "import_reports": [_report_json(report) for report in site.store.list_import_reports()],
     }
