@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import structlog
@@ -133,5 +133,5 @@ async def fetch_url(url: str, settings: FetchSettings) -> tuple[bytes, str | Non
         ) from error
     except httpx.HTTPError as error:
         raise AttachmentFetchError(f"{url}: the download failed: {error}") from error
-    filename = safe_filename(Path(parts.path).name or "file")
+    filename = safe_filename(unquote(Path(parts.path).name) or "file")
     return b"".join(chunks), content_type, filename

@@ -93,8 +93,8 @@ def _parse_base(doc: Any, where: str) -> SeedBase:
         table = _parse_table(table_doc, base_id, table_where)
         tables.append(table)
         records[table.id] = _parse_records(table_doc.get("records"), base_id, table, table_where)
-    _require_unique([table.id for table in tables], where, "table id")
     _require_unique([table.name for table in tables], where, "table name")
+    _require_unique([table.id for table in tables], where, "table id")
     return SeedBase(Base(base_id, name, tables), records)
 
 
@@ -112,8 +112,8 @@ def _parse_table(doc: Any, base_id: str, where: str) -> Table:
         _parse_field(item, table_id, f"{where}.fields[{index}]")
         for index, item in enumerate(fields_doc)
     ]
-    _require_unique([item.id for item in fields], where, "field id")
     _require_unique([item.name for item in fields], where, "field name")
+    _require_unique([item.id for item in fields], where, "field id")
     primary_name = doc.get("primary_field", fields[0].name)
     primary = next((item for item in fields if primary_name in (item.name, item.id)), None)
     _require(primary is not None, where, f"primary_field {primary_name!r} is not one of its fields")
@@ -128,8 +128,8 @@ def _parse_table(doc: Any, base_id: str, where: str) -> Table:
         table.views.insert(
             0, View(ids.stable_id("viw", table_id, DEFAULT_VIEW_NAME), DEFAULT_VIEW_NAME)
         )
-    _require_unique([view.id for view in table.views], where, "view id")
     _require_unique([view.name for view in table.views], where, "view name")
+    _require_unique([view.id for view in table.views], where, "view id")
     return table
 
 
