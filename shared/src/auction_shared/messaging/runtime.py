@@ -20,7 +20,7 @@ from auction_shared.db import MessagingTables, make_engine, make_session_factory
 from auction_shared.events.models import Payload
 from auction_shared.logging import get_logger
 from auction_shared.messaging.consumer import Handler, MessageProcessor, RawMessage
-from auction_shared.messaging.metrics import OUTBOX_PUBLISHED
+from auction_shared.messaging.metrics import CONSUMER_LAG, OUTBOX_PUBLISHED
 from auction_shared.messaging.outbox import OutboxRelay, OutboxWriter
 from auction_shared.settings import ServiceSettings
 from auction_shared.storage import ObjectStore
@@ -28,6 +28,7 @@ from auction_shared.storage import ObjectStore
 log = get_logger(__name__)
 
 REDELIVERY_PAUSE_SECONDS = 2.0
+LAG_SAMPLE_SECONDS = 10.0
 
 
 async def _tolerant_parser(record: ConsumerRecord[Any, Any], original: Any) -> Any:
@@ -69,6 +70,8 @@ class ServiceRuntime:
         self.processors: list[MessageProcessor] = []
         self._stop = asyncio.Event()
         self._relay_task: asyncio.Task[None] | None = None
+        self._lag_task: asyncio.Task[None] | None = None
+        self._subscribers: list[Any] = []
 
     @property
     def group(self) -> str:
@@ -116,7 +119,7 @@ class ServiceRuntime:
         )
         self.processors.append(processor)
 
-        @self.broker.subscriber(
+        subscriber = self.broker.subscriber(
             topic,
             group_id=self.group,
             ack_policy=AckPolicy.MANUAL,
@@ -124,6 +127,9 @@ class ServiceRuntime:
             max_poll_interval_ms=max_poll_interval_ms,
             parser=_tolerant_parser,
         )
+        self._subscribers.append(subscriber)
+
+        @subscriber
         async def on_message(message: KafkaMessage) -> None:
             record: ConsumerRecord[Any, Any] = message.raw_message  # type: ignore[assignment]
             raw = RawMessage(
@@ -152,6 +158,7 @@ class ServiceRuntime:
         """Start the broker and the outbox relay; stop both within the shutdown bound on exit."""
         await self.broker.start()
         self._stop.clear()
+        self._lag_task = asyncio.create_task(self._sample_lag(), name=f"{self.name}-lag")
         self._relay_task = asyncio.create_task(
             self.relay.run(self._stop), name=f"{self.name}-outbox-relay"
         )
@@ -161,8 +168,34 @@ class ServiceRuntime:
         finally:
             await self.shutdown()
 
+    async def _sample_lag(self) -> None:
+        """Update the consumer-lag gauge of every assigned partition every few seconds."""
+        while not self._stop.is_set():
+            for subscriber in self._subscribers:
+                consumer = getattr(subscriber, "consumer", None)
+                if consumer is None:
+                    continue
+                try:
+                    assigned = list(consumer.assignment())
+                    if not assigned:
+                        continue
+                    ends = await consumer.end_offsets(assigned)
+                    for partition in assigned:
+                        committed = await consumer.committed(partition) or 0
+                        CONSUMER_LAG.labels(
+                            topic=partition.topic,
+                            partition=str(partition.partition),
+                            group=self.group,
+                        ).set(max(0, ends[partition] - committed))
+                except Exception as error:
+                    log.debug("consumer_lag_not_sampled", error=str(error)[:200])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=LAG_SAMPLE_SECONDS)
+
     async def shutdown(self) -> None:
         self._stop.set()
+        if self._lag_task is not None:
+            self._lag_task.cancel()
         timeout = self.settings.shutdown_timeout_seconds
         if self._relay_task is not None:
             try:
