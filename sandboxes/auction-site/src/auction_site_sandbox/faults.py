@@ -39,7 +39,7 @@ class SlowPage:
 
 @dataclass(frozen=True)
 class FaultConfig:
-    """Faults to inject; the empty config injects nothing."""
+    """Faults to inject. The empty config injects nothing."""
 
     slow_pages: tuple[SlowPage, ...] = ()
     # Form name -> number of next submits that get a 500.
@@ -167,7 +167,7 @@ class FaultState:
             return True
 
     def count_authenticated_request(self) -> bool:
-        """Count one authenticated request; return True when all sessions must expire now."""
+        """Count one authenticated request and return True when all sessions must expire now."""
         with self._lock:
             limit = self._config.expire_sessions_after_requests
             if limit is None:

@@ -32,7 +32,7 @@ def _env_path(name: str) -> Path | None:
 
 
 def _add_options(parser: argparse.ArgumentParser, top_level: bool, serve: bool) -> None:
-    """Add the shared options; only the top level carries defaults, because a sub-command's
+    """Add the shared options. Only the top level carries defaults, because a sub-command's
     defaults would overwrite values given before the sub-command."""
 
     def default(value: object) -> object:

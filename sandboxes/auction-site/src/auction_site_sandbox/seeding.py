@@ -17,7 +17,7 @@ log = structlog.get_logger(__name__)
 def seed_closed_event(
     store: Store, lot_count: int, now_local: datetime, seed: int = 7
 ) -> dict[str, Any]:
-    """Create the event, its lots and one sale per lot; return ids and counts by sale kind."""
+    """Create the event, its lots and one sale per lot, and return ids and counts by sale kind."""
     if lot_count < 1:
         raise ValueError(f"lot count must be 1 or more (got {lot_count})")
     ended_at = (now_local - timedelta(days=1)).replace(hour=18, minute=30, second=0, microsecond=0)

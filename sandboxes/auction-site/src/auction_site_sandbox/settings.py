@@ -45,7 +45,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class SandboxSettings:
-    """Behaviour of one sandbox instance; everything but `data_dir` has a working default."""
+    """Behaviour of one sandbox instance. Everything but `data_dir` has a working default."""
 
     data_dir: Path
     users: dict[str, str] = field(default_factory=lambda: {"admin": "sandbox-password"})
@@ -65,7 +65,7 @@ class SandboxSettings:
 
 
 def load_settings(data_dir: Path, config_file: Path | None = None) -> SandboxSettings:
-    """Build settings from an optional YAML/JSON file; unknown keys are rejected."""
+    """Build settings from an optional YAML/JSON file, rejecting unknown keys."""
     if config_file is None:
         return SandboxSettings(data_dir=data_dir)
     raw = _read_mapping(config_file)

@@ -1,4 +1,4 @@
-"""SQLite state of the sandbox site under the data folder; survives restarts."""
+"""SQLite state of the sandbox site under the data folder, kept across restarts."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .models import (
     Sale,
 )
 
-# AuctionWorx ids are large integers; starting above 1000 keeps sandbox ids from looking like
+# AuctionWorx ids are large integers. Starting above 1000 keeps sandbox ids from looking like
 # row counts in tests.
 FIRST_EVENT_ID = 1001
 
@@ -200,7 +200,7 @@ class Store:
             )
 
     def reset(self) -> None:
-        """Delete every record and uploaded image; sessions stay valid."""
+        """Delete every record and uploaded image, but keep sessions valid."""
         with self._tx() as db:
             for table in _TABLES:
                 db.execute(f"DELETE FROM {table}")
@@ -488,7 +488,7 @@ class Store:
         return self.get_sale(sale_id)
 
     def unvoid_sale(self, sale_id: int) -> Sale:
-        """Reinstate a voided sale; it goes back on the invoice it was removed from."""
+        """Reinstate a voided sale on the invoice it was removed from."""
         sale = self.get_sale(sale_id)
         if not sale.voided:
             raise ConflictError(f"sale {sale_id} is not voided")

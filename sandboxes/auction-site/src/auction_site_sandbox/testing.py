@@ -28,7 +28,7 @@ IMPORT_COLUMNS: tuple[str, ...] = (*STANDARD_COLUMNS, *DEFAULT_CUSTOM_FIELDS)
 
 @dataclass(frozen=True)
 class RunningSandbox:
-    """A sandbox listening on 127.0.0.1; `base_url` has no trailing slash."""
+    """A sandbox listening on 127.0.0.1, with `base_url` given without a trailing slash."""
 
     base_url: str
     settings: SandboxSettings

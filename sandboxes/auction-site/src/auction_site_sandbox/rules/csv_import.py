@@ -48,7 +48,7 @@ STANDARD_COLUMNS: tuple[str, ...] = (
 REQUIRED_COLUMNS = ("Category", "Title", "Price")
 BOOLEAN_COLUMNS = ("IsTaxable", "Bold", "Highlight", "GoodTilCanceled")
 TITLE_MAX_LENGTH = 80
-# NOTE: 80 is the house's own Subtitle rule; the site's limit may be higher.
+# NOTE: 80 is the house's own Subtitle rule, and the site's limit may be higher.
 SUBTITLE_MAX_LENGTH = 80
 
 
@@ -197,7 +197,7 @@ class CheckedRow:
 
 
 def check_row(row: ParsedRow, context: RowContext) -> CheckedRow:
-    """Apply the site's per-row checks that need no network; image downloads come later."""
+    """Apply the site's per-row checks that need no network. Image downloads come later."""
     values = row.values
 
     def value(name: str) -> str:

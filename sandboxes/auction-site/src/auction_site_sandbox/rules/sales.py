@@ -56,7 +56,7 @@ class PaidFilter(IntEnum):
 
 
 def parse_paid_filter(text: str | None) -> PaidFilter:
-    """Read isPaid; anything missing or unknown shows all sales, as the page's default."""
+    """Read isPaid, where a missing or unknown value shows all sales as the page does."""
     try:
         return PaidFilter(int(text or "0"))
     except ValueError:

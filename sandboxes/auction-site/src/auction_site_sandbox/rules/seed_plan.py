@@ -1,4 +1,4 @@
-"""Made-up buyers, lots and sales for a closed sandbox event; no real people or addresses."""
+"""Made-up buyers, lots, bids and sales for a closed sandbox event, with no real people."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ log = structlog.get_logger(__name__)
 
 
 def create_app(settings: SandboxSettings, faults: FaultState | None = None) -> FastAPI:
-    """Build the app on the data folder of `settings`; the store opens immediately."""
+    """Build the app on the data folder of `settings`, opening the store at once."""
     app = FastAPI(title="AuctionWorx admin sandbox", docs_url=None, redoc_url=None)
     app.state.site = SiteContext(
         settings=settings, store=Store(settings.data_dir), faults=faults or FaultState()

@@ -25,7 +25,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent
 
 @dataclass
 class SiteContext:
-    """Everything a request handler needs; one per app."""
+    """Settings, store and faults of one app, shared by its request handlers."""
 
     settings: SandboxSettings
     store: Store

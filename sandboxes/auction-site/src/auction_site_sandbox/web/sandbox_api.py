@@ -132,7 +132,7 @@ def get_faults(site: Site) -> dict[str, Any]:
 
 @router.post("/faults")
 def set_faults(site: Site, body: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
-    """Replace the fault configuration; post {} to clear every fault."""
+    """Replace the fault configuration (an empty object clears every fault)."""
     try:
         config = parse_fault_config(body)
     except (FaultConfigError, TypeError, ValueError) as exc:
