@@ -131,10 +131,12 @@ def test_upload_over_limit_rejected(tmp_path: Path) -> None:
         httpx.Client(base_url=small.base_url) as http,
     ):
         log_on(http)
-        response = upload(http, b"EventID," + b"x" * (1024 * 1024 + 1))
+        just_over = upload(http, b"EventID," + b"x" * (1024 * 1024 + 1))
+        far_over = upload(http, b"EventID," + b"x" * (3 * 1024 * 1024))
 
-    assert "NO ACTION HAS BEEN TAKEN" in response.text
-    assert "larger than the 1 MB upload limit" in response.text
+    for response in (just_over, far_over):
+        assert "NO ACTION HAS BEEN TAKEN" in response.text
+        assert "larger than the 1 MB upload limit" in response.text
 
 
 def test_void_and_unvoid_over_http(client: httpx.Client) -> None:

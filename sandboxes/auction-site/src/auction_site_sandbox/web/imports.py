@@ -19,6 +19,8 @@ log = structlog.get_logger(__name__)
 router = APIRouter()
 
 NO_ACTION = "NO ACTION HAS BEEN TAKEN"
+# Room for the other form fields and the multipart framing around the file.
+FORM_OVERHEAD_BYTES = 64 * 1024
 
 
 def _checkbox(values: list[Any]) -> bool:
@@ -53,6 +55,16 @@ async def import_csv(
     request: Request, user: CurrentUser, site: Site, background: BackgroundTasks
 ) -> Response:
     check_injected_failure(site, "import_csv")
+    limit = site.settings.max_csv_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + FORM_OVERHEAD_BYTES:
+        # Reject before reading the body, so an oversized upload is never spooled to disk.
+        return _fail(
+            request,
+            site,
+            {},
+            f"The file is larger than the {limit // (1024 * 1024)} MB upload limit.",
+        )
     form = await request.form(max_part_size=1024 * 1024)
     validate_only = _checkbox(form.getlist("validate"))
     as_drafts = _checkbox(form.getlist("importAsDrafts"))
@@ -71,7 +83,6 @@ async def import_csv(
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _fail(request, site, keep, "No file was chosen; choose a CSV file to upload.")
-    limit = site.settings.max_csv_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
         return _fail(
