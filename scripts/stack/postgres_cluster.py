@@ -1,6 +1,7 @@
-"""A PostgreSQL cluster owned by the project, run from Debian's binaries as the `postgres` user.
+"""A PostgreSQL cluster owned by the project, run from Debian's binaries.
 
-PostgreSQL refuses to run as root, so the cluster's folder belongs to the `postgres` OS user.
+PostgreSQL refuses to run as root, so under root the server runs as the `postgres` OS user, which
+then owns the cluster's folder. Any other user runs the server as itself.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import HOST, REPO_ROOT, Paths, StackConfig
-from .procs import Component, StackError, require_free_port, run_logged, say, start
+from .procs import Component, StackError, as_user, require_free_port, run_logged, say, start
 
 OS_USER = "postgres"
+# The superuser role that initdb creates; `bootstrap` connects as it over the local socket.
+BOOTSTRAP_ROLE = "postgres"
 # Parent folder of the cluster when the postgres user cannot reach .state/, for example in a clone
 # under /root (mode 0700). .state/postgres is then a symbolic link into it.
 FALLBACK_ROOT = Path("/var/lib/auction-stack")
@@ -78,6 +81,12 @@ def find_bin_dir() -> Path:
     return max(found)[1]
 
 
+def server_user() -> str | None:
+    """Return the OS user to run the server as: `postgres` under root, else None (this user)."""
+    # NOTE: only the root path is exercised by the tests and CI, which run as root.
+    return OS_USER if os.geteuid() == 0 else None
+
+
 def _os_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(OS_USER)
@@ -88,19 +97,16 @@ def _os_user() -> pwd.struct_passwd:
 
 
 def _user_can_write(user: str, folder: Path) -> bool:
-    account = pwd.getpwnam(user)
-    result = subprocess.run(
-        ["test", "-w", str(folder)],
-        user=account.pw_uid,
-        group=account.pw_gid,
-        extra_groups=[],
-        check=False,
-    )
+    result = subprocess.run(["test", "-w", str(folder)], check=False, **as_user(user))
     return result.returncode == 0
 
 
 def prepare_folder(paths: Paths) -> Cluster:
-    """Create the cluster's folder owned by the postgres user, falling back outside the repo."""
+    """Create the cluster's folder owned by the server's user, falling back outside the repo."""
+    if server_user() is None:
+        folders = cluster(paths)
+        folders.socket_dir.mkdir(parents=True, exist_ok=True)
+        return folders
     account = _os_user()
     link = paths.postgres
     if not link.exists() and not link.is_symlink():
@@ -153,7 +159,7 @@ def start_postgres(config: StackConfig, paths: Paths) -> int:
                 "--pgdata",
                 str(folders.data),
                 "--username",
-                OS_USER,
+                BOOTSTRAP_ROLE,
                 "--auth-local=trust",
                 "--auth-host=scram-sha-256",
                 "--encoding=UTF8",
@@ -161,7 +167,7 @@ def start_postgres(config: StackConfig, paths: Paths) -> int:
             ],
             paths.log("postgres-initdb"),
             "initdb",
-            user=OS_USER,
+            user=server_user(),
             cwd=folders.root,
         )
     argv = [
@@ -181,7 +187,7 @@ def start_postgres(config: StackConfig, paths: Paths) -> int:
         "-c",
         f"cluster_name={_cluster_name(paths)}",
     ]
-    return start(paths, component(paths), argv, user=OS_USER, cwd=folders.root)
+    return start(paths, component(paths), argv, user=server_user(), cwd=folders.root)
 
 
 def is_ready(config: StackConfig, paths: Paths) -> bool:
@@ -206,7 +212,6 @@ SELECT format('CREATE DATABASE %I OWNER %I', '{database}', '{admin}')
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{database}') \\gexec
 """
     folders = cluster(paths)
-    account = _os_user()
     psql = [
         str(find_bin_dir() / "psql"),
         "--no-psqlrc",
@@ -217,7 +222,7 @@ SELECT format('CREATE DATABASE %I OWNER %I', '{database}', '{admin}')
         "--port",
         str(config.pg_port),
         "--username",
-        OS_USER,
+        BOOTSTRAP_ROLE,
         "--dbname",
         "postgres",
     ]
@@ -229,10 +234,8 @@ SELECT format('CREATE DATABASE %I OWNER %I', '{database}', '{admin}')
             input=script.encode(),
             stdout=handle,
             stderr=subprocess.STDOUT,
-            user=account.pw_uid,
-            group=account.pw_gid,
-            extra_groups=[],
             cwd=folders.root,
+            **as_user(server_user()),
             check=False,
         )
     if result.returncode != 0:

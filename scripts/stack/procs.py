@@ -111,13 +111,13 @@ def start(
             env=env,
             cwd=cwd,
             start_new_session=True,
-            **_as_user(user),
+            **as_user(user),
         )
     paths.pid_file(component.name).write_text(f"{process.pid}\n")
     return process.pid
 
 
-def _as_user(user: str | None) -> dict[str, Any]:
+def as_user(user: str | None) -> dict[str, Any]:
     """Return Popen arguments that run a child as `user` with that user's groups only."""
     if user is None:
         return {}
@@ -242,7 +242,7 @@ def run_logged(
             env=env,
             cwd=cwd,
             check=False,
-            **_as_user(user),
+            **as_user(user),
         )
     if result.returncode != 0:
         raise StackError(
