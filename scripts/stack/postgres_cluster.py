@@ -151,8 +151,8 @@ def start_postgres(config: StackConfig, paths: Paths) -> int:
     folders = prepare_folder(paths)
     if not (folders.data / "PG_VERSION").exists():
         say(f"creating the PostgreSQL cluster in {folders.data}")
-        # Local socket connections are trusted (only the postgres user can open the socket
-        # folder); TCP connections need a password.
+        # Local socket connections are trusted because only the server's OS user and root can open
+        # the socket (mode 0700). TCP connections need a password.
         run_logged(
             [
                 str(bin_dir / "initdb"),
