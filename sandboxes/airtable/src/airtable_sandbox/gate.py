@@ -66,7 +66,7 @@ class Gate:
                 await asyncio.sleep(decision.delay_seconds)
             if decision.terminal is not None:
                 fault_name = decision.terminal.kind
-                log.info(
+                log.debug(
                     "fault_injected",
                     kind=fault_name,
                     rule=decision.terminal.id,
@@ -145,7 +145,7 @@ def bearer_token(scope: Scope) -> str | None:
 
 
 async def send_error(send: Send, error: errors.AirtableError) -> None:
-    body = json.dumps(error.body()).encode()
+    body = json.dumps(error.body(), separators=(",", ":")).encode()
     await send(
         {
             "type": "http.response.start",

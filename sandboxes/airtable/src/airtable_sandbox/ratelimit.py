@@ -6,6 +6,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Literal
 
 from airtable_sandbox.config import RateLimitSettings
 
@@ -27,21 +28,25 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, base_id: str) -> bool:
+        return self.check(base_id) == "allowed"
+
+    def check(self, base_id: str) -> Literal["allowed", "lock_started", "locked"]:
+        """Count one request; "lock_started" marks the request that locked the base."""
         if not self.settings.enabled:
-            return True
+            return "allowed"
         now = self.clock()
         with self._lock:
             if self._locked_until.get(base_id, 0.0) > now:
-                return False
+                return "locked"
             recent = self._recent.setdefault(base_id, deque())
             while recent and recent[0] <= now - self.settings.scaled_window:
                 recent.popleft()
             if len(recent) >= self.settings.requests_per_second:
                 self._locked_until[base_id] = now + self.settings.scaled_lock
                 recent.clear()
-                return False
+                return "lock_started"
             recent.append(now)
-            return True
+            return "allowed"
 
     def locked_bases(self) -> dict[str, float]:
         """Return the seconds left for each locked base."""

@@ -9,7 +9,7 @@ import structlog
 
 from airtable_sandbox import errors
 from airtable_sandbox.config import SandboxConfig
-from airtable_sandbox.faults import FaultPlan
+from airtable_sandbox.faults import FaultPlan, parse_rule
 from airtable_sandbox.query import RecordLister
 from airtable_sandbox.ratelimit import RateLimiter
 from airtable_sandbox.requestlog import RequestLog
@@ -52,7 +52,12 @@ class Sandbox:
         return installed
 
     def load_seed(self, seed: Seed) -> list[str]:
-        """Create or replace the seed's bases, keeping other bases, and add its faults."""
+        """Create or replace the seed's bases, keeping other bases, and add its faults.
+
+        The fault rules are checked first, so an invalid rule changes nothing.
+        """
+        for doc in seed.faults:
+            parse_rule(doc)
         installed = self.store.install_seed(seed, replace=True)
         self.faults.add(seed.faults)
         return installed

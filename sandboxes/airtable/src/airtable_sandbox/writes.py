@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import structlog
+
 from airtable_sandbox import cells, errors
 from airtable_sandbox.attachments import (
     AttachmentFetchError,
@@ -20,6 +22,8 @@ from airtable_sandbox.attachments import (
 from airtable_sandbox.query import render_record
 from airtable_sandbox.schema import Field, Table
 from airtable_sandbox.store import BaseState, StoredRecord, new_record_id, now_timestamp
+
+log = structlog.get_logger(__name__)
 
 MAX_RECORDS_PER_REQUEST = 10
 MAX_MERGE_FIELDS = 3
@@ -231,6 +235,7 @@ async def fetch_attachments(
         try:
             downloads.append(await fetch_url(item.url, settings))
         except AttachmentFetchError as error:
+            log.warning("attachment_fetch_failed", field=item.field_name, error=str(error))
             raise errors.invalid_attachment(item.field_name, str(error)) from error
     for (values, _, index, item), (content, content_type, url_name) in zip(
         pending, downloads, strict=True
