@@ -1,0 +1,1 @@
+"""Pure rules of the site bot: event schedule, texts, import reports, voiding, retries."""
