@@ -1,7 +1,11 @@
 """Run photo conversions off the event loop, so a Kafka consumer keeps sending heartbeats.
 
-A process pool is the default: on the 2-core benchmark machine it converted a batch faster
-than a thread pool and kept the event loop more responsive (see bench/photos_results.md).
+A thread pool is the default. Pillow releases the GIL while it decodes, resizes and encodes,
+so on 2 cores two threads convert about as fast as two processes (a little faster in
+bench/photos.py, because no photo is copied between processes) and use one process's memory.
+The event loop still runs between those steps: its longest delay in the benchmark was tens
+of milliseconds, far below a Kafka session timeout. A process pool isolates crashes and
+memory growth in workers that are replaced every `tasks_per_worker` photos.
 """
 
 from __future__ import annotations
@@ -51,15 +55,17 @@ def default_worker_count() -> int:
 
 
 def make_executor(
-    kind: ExecutorKind = "process",
+    kind: ExecutorKind = "thread",
     workers: int | None = None,
     *,
     tasks_per_worker: int = DEFAULT_TASKS_PER_WORKER,
 ) -> Executor:
     """Create the executor for photo conversions; the caller shuts it down.
 
-    Worker processes start through a fork server: forking the running service would copy
-    its event loop and Kafka client threads into the child.
+    `workers` defaults to the CPUs this process may use. Worker processes start through a
+    fork server, because forking the running service would copy its event loop and Kafka
+    client threads into the child. A fork server re-imports the `__main__` module, so a
+    script that creates a process pool needs an `if __name__ == "__main__":` guard.
     """
     count = workers or default_worker_count()
     if kind == "thread":
