@@ -19,6 +19,9 @@ from typing import Any
 
 from .config import HOST, Paths
 
+# Start of the line that `start` appends to a component's logs before each start.
+START_BANNER = "=== stack: starting"
+
 
 class StackError(Exception):
     """A step of the stack failed; the message names the component, the cause and its log."""
@@ -97,9 +100,13 @@ def start(
     """Start a component in its own session, with stdout and stderr appended to its log."""
     paths.run.mkdir(parents=True, exist_ok=True)
     paths.logs.mkdir(parents=True, exist_ok=True)
+    banner = f"\n{START_BANNER} {component.name} at {time.ctime()} ===\n".encode()
+    for other_log in component.log_paths(paths)[:-1]:
+        with other_log.open("ab") as handle:
+            handle.write(banner)
     log_path = paths.log(component.stdout_log or component.name)
     with log_path.open("ab") as log:
-        log.write(f"\n=== stack: starting {component.name} at {time.ctime()} ===\n".encode())
+        log.write(banner)
         log.flush()
         # The log file is opened here, by root, and inherited: a server that runs as another OS
         # user (PostgreSQL) needs no permission on the .state/logs folder.
@@ -195,11 +202,20 @@ def tail(path: Path, lines: int = 20) -> str:
 
 
 def failure(paths: Paths, component: Component, problem: str) -> StackError:
-    """Build the error for a component that did not come up, with its log's path and last lines."""
+    """Build the error for a component that did not come up, with its logs since the last start."""
     logs = component.log_paths(paths)
     where = ", ".join(str(log) for log in logs)
-    excerpt = "\n".join(f"--- last lines of {log} ---\n{tail(log)}" for log in logs if log.exists())
+    excerpt = "\n".join(
+        f"--- last lines of {log} ---\n{_since_last_start(tail(log))}"
+        for log in logs
+        if log.exists()
+    )
     return StackError(f"{component.title} {problem}. Its log: {where}\n{excerpt}")
+
+
+def _since_last_start(text: str) -> str:
+    start = text.rfind(START_BANNER)
+    return text[start:] if start >= 0 else text
 
 
 def wait_until(
