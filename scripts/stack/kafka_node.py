@@ -60,15 +60,22 @@ def server_properties(config: StackConfig, paths: Paths) -> str:
 
 
 def log4j2_config(paths: Paths) -> str:
-    """Render a log4j2 configuration that writes the broker's log to .state/logs/kafka.log."""
+    """Render a log4j2 configuration that writes the broker's log to .state/logs/kafka.log.
+
+    The file rolls over at 20 MB and keeps three old files (kafka.log.1 to kafka.log.3).
+    """
     log_file = paths.log("kafka")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!-- Written by scripts/stack. -->
 <Configuration status="warn">
   <Appenders>
-    <File name="file" fileName="{log_file}" append="true">
+    <RollingFile name="file" fileName="{log_file}" filePattern="{log_file}.%i" append="true">
       <PatternLayout pattern="[%d] %p %m (%c)%n"/>
-    </File>
+      <Policies>
+        <SizeBasedTriggeringPolicy size="20 MB"/>
+      </Policies>
+      <DefaultRolloverStrategy max="3"/>
+    </RollingFile>
   </Appenders>
   <Loggers>
     <Logger name="kafka" level="info"/>

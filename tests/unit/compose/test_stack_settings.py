@@ -159,3 +159,16 @@ def test_cluster_id_format() -> None:
         assert len(cluster_id) == 22
         assert not cluster_id.startswith("-")
         assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+
+
+def test_log4j2_config_writes_kafka_log(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    from scripts.stack.kafka_node import log4j2_config
+
+    root = ElementTree.fromstring(log4j2_config(Paths(state=tmp_path)))
+    appender = root.find("Appenders/RollingFile")
+
+    assert appender is not None
+    assert appender.get("fileName") == str(tmp_path / "logs" / "kafka.log")
+    assert root.find("Loggers/Root/AppenderRef") is not None
