@@ -243,3 +243,11 @@ def _require_unique(values: list[str], where: str, what: str) -> None:
     for value in values:
         _require(value not in seen, where, f"duplicate {what} {value!r}")
         seen.add(value)
+
+
+def demo_seed_path() -> Path:
+    """Locate seeds/demo.yaml: inside the installed wheel, else in the source tree."""
+    packaged = Path(__file__).resolve().parent / "seeds" / "demo.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "seeds" / "demo.yaml"
