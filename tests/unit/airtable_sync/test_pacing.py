@@ -102,10 +102,19 @@ def test_lock_pushes_next_slot() -> None:
     clock = FakeClock()
     store = MemorySlotStore(clock)
     store.lock(BASE, 30)
-    assert store.lock_remaining(BASE) == pytest.approx(30)
+    assert store.confirm(BASE, 0.2) == pytest.approx(30)
     assert store.reserve(BASE, 0.2) == pytest.approx(30)
     clock.now += 31
-    assert store.lock_remaining(BASE) == 0.0
+    assert store.confirm(BASE, 0.2) == 0.0
+
+
+def test_late_send_pushes_next_slot() -> None:
+    clock = FakeClock()
+    store = MemorySlotStore(clock)
+    assert store.reserve(BASE, 0.2) == 0.0
+    clock.now += 0.15  # the request went out 150 ms after its slot
+    store.confirm(BASE, 0.2)
+    assert store.reserve(BASE, 0.2) == pytest.approx(0.2)
 
 
 def test_pacer_sleeps_until_slot() -> None:
@@ -147,7 +156,7 @@ def test_session_waits_out_429_lock() -> None:
     response = session.get(URL)
     assert response.status_code == 200
     assert adapter.sent_at[1] - adapter.sent_at[0] == pytest.approx(30.0)
-    assert store.lock_remaining(BASE) == 0.0
+    assert store.confirm(BASE, 0.2) == 0.0
 
 
 def test_session_gives_up_after_max_429() -> None:

@@ -36,8 +36,13 @@ class SlotStore(Protocol):
         """Block the base for `seconds` from now: no slot is handed out before the lock ends."""
         ...
 
-    def lock_remaining(self, base_id: str) -> float:
-        """Return the seconds left of the base's lock (0 when it is not locked)."""
+    def confirm(self, base_id: str, interval_seconds: float) -> float:
+        """Mark a request as sent now; return the seconds left of the base's lock (0: none).
+
+        A request that is sent later than its slot (a slow wake-up, a busy machine) pushes the
+        base's next free slot to `interval` after its real send time, so the requests after it
+        do not bunch up behind it.
+        """
         ...
 
 
@@ -45,7 +50,8 @@ class PostgresSlotStore:
     """Slots in the `base_slots` table; `clock_timestamp()` of the database is the one clock."""
 
     def __init__(self, engine: Engine, schema: str) -> None:
-        self._engine = engine
+        self.engine = engine
+        self.schema = schema
         table = f'"{schema}".base_slots'
         self._reserve = text(
             f"INSERT INTO {table} AS s (base_id, next_slot) "
@@ -61,13 +67,15 @@ class PostgresSlotStore:
             "SET locked_until = greatest(s.locked_until, clock_timestamp() + :lock), "
             "next_slot = greatest(s.next_slot, clock_timestamp() + :lock)"
         )
-        self._remaining = text(
-            f"SELECT extract(epoch FROM locked_until - clock_timestamp()) FROM {table} "
-            "WHERE base_id = :base_id"
+        self._confirm = text(
+            f"UPDATE {table} "
+            "SET next_slot = greatest(next_slot, clock_timestamp() + :interval) "
+            "WHERE base_id = :base_id "
+            "RETURNING extract(epoch FROM locked_until - clock_timestamp())"
         )
 
     def reserve(self, base_id: str, interval_seconds: float) -> float:
-        with self._engine.begin() as connection:
+        with self.engine.begin() as connection:
             wait = connection.execute(
                 self._reserve,
                 {"base_id": base_id, "interval": timedelta(seconds=interval_seconds)},
@@ -75,12 +83,15 @@ class PostgresSlotStore:
         return max(0.0, float(wait))
 
     def lock(self, base_id: str, seconds: float) -> None:
-        with self._engine.begin() as connection:
+        with self.engine.begin() as connection:
             connection.execute(self._lock, {"base_id": base_id, "lock": timedelta(seconds=seconds)})
 
-    def lock_remaining(self, base_id: str) -> float:
-        with self._engine.connect() as connection:
-            remaining = connection.execute(self._remaining, {"base_id": base_id}).scalar()
+    def confirm(self, base_id: str, interval_seconds: float) -> float:
+        with self.engine.begin() as connection:
+            remaining = connection.execute(
+                self._confirm,
+                {"base_id": base_id, "interval": timedelta(seconds=interval_seconds)},
+            ).scalar()
         return max(0.0, float(remaining)) if remaining is not None else 0.0
 
 
@@ -106,9 +117,13 @@ class MemorySlotStore:
             self._locked_until[base_id] = max(self._locked_until.get(base_id, until), until)
             self._next_slot[base_id] = max(self._next_slot.get(base_id, until), until)
 
-    def lock_remaining(self, base_id: str) -> float:
+    def confirm(self, base_id: str, interval_seconds: float) -> float:
         with self._mutex:
-            return max(0.0, self._locked_until.get(base_id, 0.0) - self._clock())
+            now = self._clock()
+            self._next_slot[base_id] = max(
+                self._next_slot.get(base_id, now), now + interval_seconds
+            )
+            return max(0.0, self._locked_until.get(base_id, 0.0) - now)
 
 
 class Pacer:
@@ -135,7 +150,7 @@ class Pacer:
                 waited += wait
             # A 429 seen by any replica after this slot was reserved locks the base: the slot
             # falls inside the lock, so reserve again (it lands after the lock ends).
-            if self._store.lock_remaining(base_id) <= 0:
+            if self._store.confirm(base_id, self.interval_seconds) <= 0:
                 PACER_WAIT_SECONDS.labels(base=base_id).observe(waited)
                 return waited
 
