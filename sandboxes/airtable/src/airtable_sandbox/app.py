@@ -14,7 +14,7 @@ from airtable_sandbox.runtime import Sandbox
 
 
 def build_app(config: SandboxConfig) -> Gate:
-    """Load the data directory and seed, and return the app (its `.sandbox` holds the state)."""
+    """Load the data directory and seed, and return the app (its `.sandbox` contains the state)."""
     sandbox = Sandbox(config)
     sandbox.start()
     api = FastAPI(title="Airtable sandbox", docs_url=None, redoc_url=None, openapi_url=None)
@@ -31,7 +31,7 @@ def build_app(config: SandboxConfig) -> Gate:
 
     @api.exception_handler(StarletteHTTPException)
     async def unknown_route(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        # Airtable answers unknown routes and methods with 404 NOT_FOUND.
+        # Airtable returns 404 NOT_FOUND for unknown routes and methods.
         if error.status_code in (404, 405):
             return JSONResponse(errors.not_found().body(), status_code=404)
         return JSONResponse(

@@ -117,7 +117,7 @@ async def fetch_url(url: str, settings: FetchSettings) -> tuple[bytes, str | Non
         ):
             if response.status_code != 200:
                 raise AttachmentFetchError(
-                    f"{url}: the server answered HTTP {response.status_code}"
+                    f"{url}: the server returned HTTP {response.status_code}"
                 )
             async for chunk in response.aiter_bytes():
                 received += len(chunk)

@@ -218,7 +218,7 @@ def attachment_object(meta: dict[str, Any], url_for: UrlBuilder) -> dict[str, An
 
 
 def formula_value(field: Field, stored: Any, url_for: UrlBuilder) -> Value:
-    """Convert a stored value to what a formula sees: lists become lists of text."""
+    """Convert a stored value to the value a formula reads: lists become lists of text."""
     if stored is None:
         return None
     if field.type == "multipleAttachments":

@@ -1,4 +1,4 @@
-"""Fault injection: 429 storms, 5xx bursts, slow answers and dropped connections on demand.
+"""Fault injection: 429 storms, 5xx bursts, slow responses and dropped connections on demand.
 
 A rule matches API requests (optionally only one base, method or path fragment), fires for
 a `fraction` of them, and stops after `count` firings when a count is given.

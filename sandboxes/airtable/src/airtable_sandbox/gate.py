@@ -1,6 +1,6 @@
 """The ASGI layer in front of the API: request log, fault injection, authentication, rate limit.
 
-It wraps the FastAPI app directly, so that it sees uvicorn's own `send` and can drop a
+It wraps the FastAPI app directly, so that it receives uvicorn's own `send` and can drop a
 connection without any response.
 """
 
@@ -125,7 +125,7 @@ class Gate:
     @staticmethod
     async def _drop(send: Send) -> None:
         # NOTE: this reaches into uvicorn's h11 protocol (uvicorn 0.55): its `send` is a bound
-        # method of the request cycle, which holds the transport. Aborting the transport closes
+        # method of the request cycle, which keeps a reference to the transport. Aborting the transport closes
         # the socket without a response; uvicorn then sees the cycle as disconnected.
         transport = getattr(getattr(send, "__self__", None), "transport", None)
         if transport is None:

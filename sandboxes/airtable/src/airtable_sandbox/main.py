@@ -62,12 +62,14 @@ def add_serve_arguments(serve: argparse.ArgumentParser) -> None:
         help="seed YAML: bases, settings, faults (default $AIRTABLE_SANDBOX_SEED, else the demo)",
     )
     serve.add_argument("--no-seed", action="store_true", help="start without any seed")
+
     serve.add_argument(
         "--token",
         action="append",
         help="accepted bearer token; repeat for several (default: the seed's, else sandbox-token)",
     )
     serve.add_argument("--public-url", help="base of attachment URLs (default: the request's URL)")
+
     serve.add_argument(
         "--time-scale", type=float, help="factor for the rate-limit window and lock (default 1)"
     )

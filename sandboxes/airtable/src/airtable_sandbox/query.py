@@ -64,7 +64,8 @@ def parse_query_params(items: Iterable[tuple[str, str]]) -> ListQuery:
         elif key in _SCALAR_PARAMS:
             scalars[key] = value
         else:
-            raise errors.invalid_request(f"unknown query parameter {key!r}")
+            accepted = sorted(_SCALAR_PARAMS | {"fields[]", "sort[i][field]", "recordMetadata[]"})
+            raise errors.invalid_request(f"unknown query parameter {key!r}; accepted: {accepted}")
     query.fields = fields or None
     query.sort = [_sort_entry(sort[index]) for index in sorted(sort)]
     _apply_scalars(query, scalars)
@@ -203,8 +204,8 @@ class RecordLister:
     """Runs list queries and keeps the offsets of unfinished listings.
 
     An offset pins the matching record ids in order, as Airtable's iterators do, and expires
-    after `ttl_seconds` (Airtable's iterators last about five minutes). The same offset can be
-    requested again, so a client may retry a page after a failed response.
+    after `ttl_seconds`. The same offset can be requested again, so a client may retry a page
+    after a failed response.
     """
 
     def __init__(self, ttl_seconds: float = 300.0, max_iterators: int = 1000) -> None:

@@ -86,7 +86,7 @@ class Field:
 class View:
     """A view: the records for which `formula` is true, in `sort` order.
 
-    `formula` is an Airtable formula (None means every record); `sort` holds
+    `formula` is an Airtable formula (None means every record); `sort` contains
     (field name, "asc" or "desc") pairs.
     """
 

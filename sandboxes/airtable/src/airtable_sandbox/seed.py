@@ -102,6 +102,7 @@ def _parse_table(doc: Any, base_id: str, where: str) -> Table:
     _require(isinstance(doc, dict), where, "must be a mapping")
     name = _text(doc, "name", where)
     table_id = _optional_id(doc, "tbl", where) or ids.stable_id("tbl", base_id, name)
+
     fields_doc = doc.get("fields")
     _require(
         isinstance(fields_doc, list) and len(fields_doc) > 0,
@@ -114,11 +115,13 @@ def _parse_table(doc: Any, base_id: str, where: str) -> Table:
     ]
     _require_unique([item.name for item in fields], where, "field name")
     _require_unique([item.id for item in fields], where, "field id")
+
     primary_name = doc.get("primary_field", fields[0].name)
     primary = next((item for item in fields if primary_name in (item.name, item.id)), None)
     _require(primary is not None, where, f"primary_field {primary_name!r} is not one of its fields")
     assert primary is not None
     table = Table(table_id, name, fields, [], primary.id)
+
     views_doc = doc.get("views") or []
     _require(isinstance(views_doc, list), where, "`views` must be a list")
     table.views = [
@@ -238,10 +241,10 @@ def _require(condition: bool, where: str, message: str) -> None:
         raise SeedError(f"{where}: {message}")
 
 
-def _require_unique(values: list[str], where: str, what: str) -> None:
+def _require_unique(values: list[str], where: str, label: str) -> None:
     seen: set[str] = set()
     for value in values:
-        _require(value not in seen, where, f"duplicate {what} {value!r}")
+        _require(value not in seen, where, f"duplicate {label} {value!r}")
         seen.add(value)
 
 

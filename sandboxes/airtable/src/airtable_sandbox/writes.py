@@ -247,12 +247,14 @@ def apply_plan(state: BaseState, plan: WritePlan, url_for: cells.UrlBuilder) -> 
     """Apply a validated plan to the base and build the response body. Call under the store lock."""
     records = state.table_records(plan.table)
     operations = _resolve_targets(plan, records)
+
     for field_id, names in plan.new_choices.items():
         target = plan.table.field(field_id)
         assert target is not None
         for name in names:
             if name not in target.choice_names():
                 target.add_choice(name)
+
     created: list[str] = []
     updated: list[str] = []
     written: list[StoredRecord] = []
@@ -272,6 +274,7 @@ def apply_plan(state: BaseState, plan: WritePlan, url_for: cells.UrlBuilder) -> 
             else:
                 record.fields[field_id] = value
         written.append(record)
+
     rendered = [
         render_record(plan.table, record, url_for, fields_by_id=plan.fields_by_id)
         for record in written

@@ -33,7 +33,7 @@ class FormulaError(ValueError):
 
 @dataclass(frozen=True)
 class RecordContext:
-    """What a formula can see of one record: its id and its field values by field name."""
+    """One record as formulas read it: its id and its field values by field name."""
 
     record_id: str
     values: Mapping[str, Value]

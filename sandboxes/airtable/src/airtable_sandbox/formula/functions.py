@@ -35,7 +35,8 @@ def _find(args: Sequence[Value]) -> Value:
 
 
 def _search(args: Sequence[Value]) -> Value:
-    # Airtable documents SEARCH as FIND that returns blank instead of 0 when nothing matches.
+    # SEARCH is FIND that returns blank instead of 0 when nothing matches.
+    # NOTE: both are case-sensitive here; Airtable's SEARCH has not been checked on this point.
     position = _find(args)
     return None if position == 0 else position
 
@@ -91,7 +92,7 @@ def _round(args: Sequence[Value]) -> Value:
     digits = int(to_number(args[1])) if len(args) > 1 else 0
     factor = 10.0**digits
     number = to_number(args[0]) * factor
-    # Airtable rounds halves away from zero, unlike Python's round().
+    # Round halves away from zero, as spreadsheets do, unlike Python's round().
     rounded = math.floor(abs(number) + 0.5) * (1 if number >= 0 else -1)
     return rounded / factor
 

@@ -255,10 +255,10 @@ class Parser:
     def expect(self, kind: str) -> Token:
         token = self.advance()
         if token.kind != kind:
-            wanted = {"RPAREN": "')'", "LPAREN": "'('"}.get(kind, kind)
+            expected_text = {"RPAREN": "')'", "LPAREN": "'('"}.get(kind, kind)
             found = token.text or "end of formula"
             raise FormulaSyntaxError(
-                f"expected {wanted} at position {token.position}, got {found!r}"
+                f"expected {expected_text} at position {token.position}, got {found!r}"
             )
         return token
 

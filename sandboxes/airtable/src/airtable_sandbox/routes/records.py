@@ -27,7 +27,7 @@ async def list_records(base_id: str, table_key: str, request: Request) -> JSONRe
 
 @router.post("/v0/{base_id}/{table_key}/listRecords")
 async def list_records_by_post(base_id: str, table_key: str, request: Request) -> JSONResponse:
-    """The POST form that pyairtable uses when the GET URL would pass 16,000 characters."""
+    """List records from a JSON body, as pyairtable does when a GET URL would pass 16,000 characters."""
     query = parse_list_body(await read_json(request), request.query_params.multi_items())
     return _list_page(request, base_id, table_key, query)
 
