@@ -168,6 +168,20 @@ def test_admin_seed_adds_base(sandbox: RunningSandbox) -> None:
     assert "tables" in bad.json()["error"]["message"]
 
 
+def test_admin_seed_rejects_file_paths(sandbox: RunningSandbox) -> None:
+    document = (
+        "bases:\n"
+        "  - name: Files\n"
+        "    tables:\n"
+        "      - name: T\n"
+        "        fields: [{name: Pic, type: multipleAttachments}]\n"
+        "        records: [{fields: {Pic: [{path: /etc/hostname}]}}]\n"
+    )
+    response = httpx.post(f"{sandbox.url}/_sandbox/seed", content=document.encode())
+    assert response.status_code == 400
+    assert "only read from seed files" in response.json()["error"]["message"]
+
+
 def test_demo_seed_views(tmp_path: Path) -> None:
     with run_sandbox(DEMO_SEED, data_dir=tmp_path, rate_limit=NO_RATE_LIMIT) as running:
         api = running.api()

@@ -281,6 +281,15 @@ def test_upsert_creates_and_updates(items: Any) -> None:
     ]
 
 
+def test_upsert_matches_numbers_by_value(items: Any) -> None:
+    existing = items.create({"Name": "bolt", "Qty": 1001})
+
+    result = items.batch_upsert([{"fields": {"Qty": 1001.0, "Notes": "seen"}}], key_fields=["Qty"])
+
+    assert result["updatedRecords"] == [existing["id"]]
+    assert result["createdRecords"] == []
+
+
 def test_upsert_with_two_matches_is_422(items: Any) -> None:
     items.batch_create([{"Name": "dup"}, {"Name": "dup"}])
     with pytest.raises(Exception) as caught:

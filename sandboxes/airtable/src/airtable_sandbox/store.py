@@ -190,11 +190,11 @@ class Store:
             raise SeedError(
                 f"{where}: an attachment needs `path` (a file relative to the seed file)"
             )
-        path = Path(item["path"])
-        if not path.is_absolute():
-            if directory is None:
-                raise SeedError(f"{where}: relative path {item['path']!r} needs a seed file")
-            path = directory / path
+        # A seed posted over HTTP has no directory. Its file paths are rejected, so the admin
+        # endpoint cannot publish local files as attachments.
+        if directory is None:
+            raise SeedError(f"{where}: attachment paths are only read from seed files")
+        path = directory / item["path"]
         try:
             content = path.read_bytes()
         except OSError as error:

@@ -293,7 +293,7 @@ def _resolve_targets(
 ) -> list[tuple[PreparedRecord, str | None]]:
     """Pick the record each prepared record writes to; raise before anything changes."""
     operations: list[tuple[PreparedRecord, str | None]] = []
-    pending_keys: dict[tuple[str, ...], str] = {}
+    pending_keys: dict[tuple[Any, ...], str] = {}
     for prepared in plan.records:
         if plan.mode == "create":
             operations.append((prepared, None))
@@ -303,11 +303,11 @@ def _resolve_targets(
             operations.append((prepared, prepared.record_id))
         else:
             assert plan.merge_on is not None
-            key = tuple(repr(prepared.values.get(item.id)) for item in plan.merge_on)
+            key = _merge_key(prepared.values, plan.merge_on)
             matches = [
                 record.id
                 for record in records.values()
-                if tuple(repr(record.fields.get(item.id)) for item in plan.merge_on) == key
+                if _merge_key(record.fields, plan.merge_on) == key
             ]
             if len(matches) > 1:
                 names = [item.name for item in plan.merge_on]
@@ -322,6 +322,22 @@ def _resolve_targets(
                 target = pending_keys.setdefault(key, new_record_id())
                 operations.append((prepared, target))
     return operations
+
+
+def _merge_key(values: dict[str, Any], merge_on: list[Field]) -> tuple[Any, ...]:
+    """Build a comparable key: numbers compare by value (1001 equals 1001.0), blanks all alike."""
+    key: list[Any] = []
+    for merge_field in merge_on:
+        value = values.get(merge_field.id)
+        if cells.is_empty(value):
+            key.append(None)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            key.append(float(value))
+        elif isinstance(value, list):
+            key.append(tuple(str(item) for item in value))
+        else:
+            key.append(str(value))
+    return tuple(key)
 
 
 def delete_records(state: BaseState, table: Table, record_ids: list[str]) -> list[dict[str, Any]]:
