@@ -7,7 +7,10 @@ from typing import Any
 
 import yaml
 
+from airtable_sandbox.config import DEFAULT_TOKEN as AIRTABLE_SANDBOX_TOKEN
+from auction_gateway.settings import DEV_DEMO_PASSWORD
 from auction_shared.topics import DLQ_SUFFIX, all_topics
+from scripts.stack.config import load_config, load_defaults, service_password
 
 STRIMZI_CLUSTER = "auction"
 TOPIC_PARTITIONS = 3
@@ -25,25 +28,11 @@ TOPICS_HEADER = """\
 # Needs Strimzi 0.49 or later (API version kafka.strimzi.io/v1).
 """
 
-# The development credentials of the local stack (scripts/stack/defaults.toml); the services accept
-# them only with AUCTION_ENVIRONMENT=development.
-DEV_DATABASE = "postgres:5432/auction"
-DEV_S3_ACCESS_KEY = "auction-dev-access"
-DEV_S3_SECRET_KEY = "auction-dev-secret-key"
-DEV_ADMIN_DATABASE_URL = (
-    f"postgresql+psycopg://auction_admin:auction-admin-dev-password@{DEV_DATABASE}"
-)
-DEV_DEMO_PASSWORD = "auction-demo-dev-password"
-DEV_AIRTABLE_TOKEN = "sandbox-token"
+# Host and port of the dev overlay's PostgreSQL Service.
+DEV_DATABASE_HOST = "postgres:5432"
+# The auction-site sandbox's default user (auction_site_sandbox.settings).
 DEV_SITE_USER = ("admin", "sandbox-password")
-# Service name -> PostgreSQL role, as scripts/stack provisions them.
-SERVICE_ROLES = {
-    "gateway": "gateway",
-    "formatter": "formatter",
-    "images": "images",
-    "airtable-sync": "airtable_sync",
-    "hibid-bot": "hibid_bot",
-}
+WAREHOUSES = ("maule", "sahara")
 
 
 def kafka_topic(name: str) -> dict[str, Any]:
@@ -92,29 +81,43 @@ def _secret(name: str, data: dict[str, str]) -> dict[str, Any]:
 def dev_secrets() -> list[dict[str, Any]]:
     """Build the Secrets of the dev overlay from the local stack's development credentials.
 
-    The session secret is random on every call, so a new one logs everybody out of the gateway.
+    The services accept these only with AUCTION_ENVIRONMENT=development. The session secret is
+    random on every call, so applying new Secrets logs everybody out of the gateway.
     """
-    services = {
-        name: {"database-url": f"postgresql+psycopg://{role}:{role}-dev-password@{DEV_DATABASE}"}
-        for name, role in SERVICE_ROLES.items()
+    stack = load_config(environ={})
+    services = load_defaults()["services"]
+
+    def database_url(role: str, password: str) -> str:
+        return f"postgresql+psycopg://{role}:{password}@{DEV_DATABASE_HOST}/{stack.pg_database}"
+
+    data: dict[str, dict[str, str]] = {
+        name: {"database-url": database_url(entry["db_role"], service_password(entry["db_role"]))}
+        for name, entry in services.items()
     }
-    services["gateway"] |= {
+    data["gateway"] |= {
         "demo-password": DEV_DEMO_PASSWORD,
         "session-secret": secrets.token_urlsafe(32),
     }
-    services["airtable-sync"]["airtable-token"] = DEV_AIRTABLE_TOKEN
+    data["airtable-sync"]["airtable-token"] = AIRTABLE_SANDBOX_TOKEN
     username, password = DEV_SITE_USER
-    for warehouse in ("maule", "sahara"):
-        services["hibid-bot"][f"site-{warehouse}-username"] = username
-        services["hibid-bot"][f"site-{warehouse}-password"] = password
+    for warehouse in WAREHOUSES:
+        data["hibid-bot"][f"site-{warehouse}-username"] = username
+        data["hibid-bot"][f"site-{warehouse}-password"] = password
+
     documents = [
         _secret(
             "auction-s3-credentials",
-            {"access-key": DEV_S3_ACCESS_KEY, "secret-key": DEV_S3_SECRET_KEY},
+            {"access-key": stack.s3_access_key, "secret-key": stack.s3_secret_key},
         ),
-        _secret("auction-admin-database", {"url": DEV_ADMIN_DATABASE_URL}),
+        _secret(
+            "auction-admin-database",
+            {
+                "url": database_url(stack.pg_admin_role, stack.pg_admin_password),
+                "password": stack.pg_admin_password,
+            },
+        ),
     ]
-    documents.extend(_secret(f"{name}-secrets", data) for name, data in services.items())
+    documents.extend(_secret(f"{name}-secrets", values) for name, values in data.items())
     return documents
 
 
