@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -11,6 +12,8 @@ from airtable_sandbox.config import SandboxConfig
 from airtable_sandbox.gate import Gate
 from airtable_sandbox.routes import admin, files, meta, records
 from airtable_sandbox.runtime import Sandbox
+
+log = structlog.get_logger(__name__)
 
 
 def build_app(config: SandboxConfig) -> Gate:
@@ -27,6 +30,14 @@ def build_app(config: SandboxConfig) -> Gate:
 
     @api.exception_handler(errors.AirtableError)
     async def airtable_error(request: Request, error: errors.AirtableError) -> JSONResponse:
+        # The message is left out of the log because it can quote field values (buyer data).
+        log.info(
+            "request_rejected",
+            status=error.status,
+            error_type=error.error_type,
+            method=request.method,
+            path=request.url.path,
+        )
         return JSONResponse(error.body(), status_code=error.status)
 
     @api.exception_handler(StarletteHTTPException)

@@ -85,6 +85,14 @@ class Gate:
                 return
             rejection = self._check_access(scope, base_id)
             if rejection is not None:
+                if rejection.status != 429:  # a locked base is logged once, when the lock starts
+                    log.info(
+                        "request_rejected",
+                        status=rejection.status,
+                        error_type=rejection.error_type,
+                        method=method,
+                        path=path,
+                    )
                 await send_error(send_and_capture, rejection)
                 return
             await self.app(scope, receive, send_and_capture)
