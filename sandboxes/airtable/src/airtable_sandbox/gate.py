@@ -15,6 +15,7 @@ import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from airtable_sandbox import errors
+from airtable_sandbox.faults import FaultRule
 from airtable_sandbox.runtime import Sandbox
 
 log = structlog.get_logger(__name__)
@@ -66,22 +67,7 @@ class Gate:
                 await asyncio.sleep(decision.delay_seconds)
             if decision.terminal is not None:
                 fault_name = decision.terminal.kind
-                log.debug(
-                    "fault_injected",
-                    kind=fault_name,
-                    rule=decision.terminal.id,
-                    base=base_id,
-                    path=path,
-                )
-                if decision.terminal.kind == "drop":
-                    await self._drop(send)
-                    return
-                error: errors.AirtableError = (
-                    errors.RateLimitError()
-                    if decision.terminal.kind == "rate_limit"
-                    else errors.server_error(decision.terminal.status)
-                )
-                await send_error(send_and_capture, error)
+                await self._inject(decision.terminal, send, send_and_capture, base_id, path)
                 return
             rejection = self._check_access(scope, base_id)
             if rejection is not None:
@@ -106,6 +92,18 @@ class Gate:
                 duration_ms=(time.perf_counter() - started) * 1000,
                 fault=fault_name,
             )
+
+    async def _inject(
+        self, rule: FaultRule, send: Send, send_and_capture: Send, base_id: str | None, path: str
+    ) -> None:
+        """Apply a fault rule: drop the connection, or send a 429 or 5xx error."""
+        log.debug("fault_injected", kind=rule.kind, rule=rule.id, base=base_id, path=path)
+        if rule.kind == "drop":
+            await self._drop(send)
+        elif rule.kind == "rate_limit":
+            await send_error(send_and_capture, errors.RateLimitError())
+        else:
+            await send_error(send_and_capture, errors.server_error(rule.status))
 
     def _check_access(self, scope: Scope, base_id: str | None) -> errors.AirtableError | None:
         grant = None
