@@ -130,9 +130,10 @@ class Gate:
 
     @staticmethod
     async def _drop(send: Send) -> None:
-        # NOTE: this reaches into uvicorn's h11 protocol (uvicorn 0.55): its `send` is a bound
-        # method of the request cycle, which keeps a reference to the transport. Aborting the transport closes
-        # the socket without a response; uvicorn then sees the cycle as disconnected.
+        # NOTE: this reaches into uvicorn's h11 protocol (uvicorn 0.55). Its `send` is a bound
+        # method of the request cycle, which keeps a reference to the transport. Aborting the
+        # transport closes the socket without a response, and uvicorn then marks the cycle as
+        # disconnected.
         transport = getattr(getattr(send, "__self__", None), "transport", None)
         if transport is None:
             raise ConnectionDropped("fault plan dropped the connection")
