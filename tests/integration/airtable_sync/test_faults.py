@@ -1,4 +1,4 @@
-"""Airtable faults slow a sync down but lose and duplicate nothing; pacing holds across replicas."""
+"""Airtable faults slow a sync down but lose and duplicate nothing; pacing keeps replicas under the limit."""
 
 from __future__ import annotations
 
@@ -96,11 +96,11 @@ def request_starts(sandbox: RunningSandbox, base: str) -> list[float]:
 
 def max_in_window(starts: list[float], window: float = 1.0) -> int:
     """Return the largest number of requests that started within any `window` seconds."""
-    most = 0
+    largest = 0
     for index, start in enumerate(starts):
         inside = sum(1 for other in starts[index:] if other < start + window)
-        most = max(most, inside)
-    return most
+        largest = max(largest, inside)
+    return largest
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ class FakeClock:
 
 
 class ScriptedAdapter(BaseAdapter):
-    """Answers each request with the next status (None raises ConnectionError) and logs times."""
+    """Return the next scripted status per request (None raises ConnectionError); log send times."""
 
     def __init__(self, statuses: list[int | None], clock: FakeClock) -> None:
         super().__init__()
@@ -115,6 +115,27 @@ def test_late_send_pushes_next_slot() -> None:
     clock.now += 0.15  # the request went out 150 ms after its slot
     store.confirm(BASE, 0.2)
     assert store.reserve(BASE, 0.2) == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(
+    ("late_by", "next_wait"),
+    [
+        (0.0, 0.21),  # on time: the next slot stays 210 ms after this one
+        (0.02, 0.19),  # late within half the 50 ms slack: no push
+        (0.1, 0.185),  # late: the next slot is 185 ms after the real send
+    ],
+)
+def test_pacer_pushes_only_late_requests(late_by: float, next_wait: float) -> None:
+    clock = FakeClock()
+    store = MemorySlotStore(clock)
+
+    def oversleep(seconds: float) -> None:
+        clock.sleep(seconds + late_by)
+
+    pacer = Pacer(store, 0.21, sleep=oversleep)
+    store.reserve(BASE, 0.21)  # an earlier request holds the current slot
+    pacer.acquire(BASE)
+    assert store.reserve(BASE, 0.21) == pytest.approx(next_wait)
 
 
 def test_pacer_sleeps_until_slot() -> None:

@@ -24,9 +24,13 @@ from auction_shared.logging import get_logger
 
 log = get_logger(__name__)
 
+# Airtable's limit per base.
+AIRTABLE_REQUESTS_PER_WINDOW = 5
+AIRTABLE_WINDOW_SECONDS = 1.0
+
 
 class SlotStore(Protocol):
-    """Where the slots of each base are kept."""
+    """Storage of the request slots of each base."""
 
     def reserve(self, base_id: str, interval_seconds: float) -> float:
         """Reserve the base's next slot; return the seconds until it (0 or more)."""
@@ -36,12 +40,12 @@ class SlotStore(Protocol):
         """Block the base for `seconds` from now: no slot is handed out before the lock ends."""
         ...
 
-    def confirm(self, base_id: str, interval_seconds: float) -> float:
+    def confirm(self, base_id: str, gap_seconds: float) -> float:
         """Mark a request as sent now; return the seconds left of the base's lock (0: none).
 
-        A request that is sent later than its slot (a slow wake-up, a busy machine) pushes the
-        base's next free slot to `interval` after its real send time, so the requests after it
-        do not bunch up behind it.
+        The base's next free slot moves to at least `gap_seconds` from now, so a request that
+        goes out later than its slot (a slow wake-up, a busy machine) does not let the requests
+        after it bunch up behind it.
         """
         ...
 
@@ -86,11 +90,11 @@ class PostgresSlotStore:
         with self.engine.begin() as connection:
             connection.execute(self._lock, {"base_id": base_id, "lock": timedelta(seconds=seconds)})
 
-    def confirm(self, base_id: str, interval_seconds: float) -> float:
+    def confirm(self, base_id: str, gap_seconds: float) -> float:
         with self.engine.begin() as connection:
             remaining = connection.execute(
                 self._confirm,
-                {"base_id": base_id, "interval": timedelta(seconds=interval_seconds)},
+                {"base_id": base_id, "interval": timedelta(seconds=gap_seconds)},
             ).scalar()
         return max(0.0, float(remaining)) if remaining is not None else 0.0
 
@@ -117,12 +121,10 @@ class MemorySlotStore:
             self._locked_until[base_id] = max(self._locked_until.get(base_id, until), until)
             self._next_slot[base_id] = max(self._next_slot.get(base_id, until), until)
 
-    def confirm(self, base_id: str, interval_seconds: float) -> float:
+    def confirm(self, base_id: str, gap_seconds: float) -> float:
         with self._mutex:
             now = self._clock()
-            self._next_slot[base_id] = max(
-                self._next_slot.get(base_id, now), now + interval_seconds
-            )
+            self._next_slot[base_id] = max(self._next_slot.get(base_id, now), now + gap_seconds)
             return max(0.0, self._locked_until.get(base_id, 0.0) - now)
 
 
@@ -138,6 +140,12 @@ class Pacer:
     ) -> None:
         self._store = store
         self.interval_seconds = interval_seconds
+        # Airtable counts 5 requests per second. Slots `interval` apart put 5 intervals between a
+        # request and the fifth one after it; whatever exceeds 1 s there is slack. A request may
+        # go out late by half the slack before it pushes the next slot, so on-time requests add
+        # no drift and late ones still leave the other half. At the 200 ms floor it always pushes.
+        slack = max(0.0, AIRTABLE_REQUESTS_PER_WINDOW * interval_seconds - AIRTABLE_WINDOW_SECONDS)
+        self._confirm_gap = interval_seconds - slack / 2
         self._sleep = sleep
 
     def acquire(self, base_id: str) -> float:
@@ -150,7 +158,7 @@ class Pacer:
                 waited += wait
             # A 429 seen by any replica after this slot was reserved locks the base: the slot
             # falls inside the lock, so reserve again (it lands after the lock ends).
-            if self._store.confirm(base_id, self.interval_seconds) <= 0:
+            if self._store.confirm(base_id, self._confirm_gap) <= 0:
                 PACER_WAIT_SECONDS.labels(base=base_id).observe(waited)
                 return waited
 

@@ -38,7 +38,7 @@ class Dependencies:
 
 
 def rejection_for(error: AirtableError, location: Location) -> RejectedRequest:
-    """Turn a permanent Airtable error into a task error that says what to fix."""
+    """Turn a permanent Airtable error into a task error that names what to fix."""
     where = location.describe()
     if error.status in (401, 403):
         hint = "check AUCTION_AIRTABLE_TOKEN and the token's access to this base"
