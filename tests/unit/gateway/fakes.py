@@ -12,15 +12,19 @@ from typing import Any
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from auction_shared.events import ObjectRef, Payload
-
 from auction_gateway.app import ROUTERS, configure_app
 from auction_gateway.auth import DemoLogin, SessionCookies
 from auction_gateway.context import Gateway
-from auction_gateway.readmodel import RECENT_TASKS_LIMIT
+from auction_gateway.readmodel import RECENT_TASKS_LIMIT, TaskReadModel
 from auction_gateway.records import FINAL_STATES, AuctionEvent, CsvVersion, TaskRecord, TaskStep
-from auction_gateway.repository import UnitOfWork, UnitOfWorkFactory
+from auction_gateway.repository import (
+    CsvVersions,
+    EventCatalogue,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from auction_gateway.settings import GatewaySettings
+from auction_shared.events import ObjectRef, Payload
 
 USER = "demo"
 PASSWORD = "correct horse battery staple"
@@ -131,9 +135,9 @@ class FakeCsvVersions:
 
 class FakeUnitOfWork:
     def __init__(self, state: FakeState) -> None:
-        self.events = FakeEventCatalogue(state)
-        self.tasks = FakeTaskReadModel(state)
-        self.versions = FakeCsvVersions(state)
+        self.events: EventCatalogue = FakeEventCatalogue(state)
+        self.tasks: TaskReadModel = FakeTaskReadModel(state)
+        self.versions: CsvVersions = FakeCsvVersions(state)
         self._state = state
 
     async def publish(
@@ -165,7 +169,9 @@ class FakeDatabase:
 
 
 class FakeDownloads:
-    async def presigned_get(self, ref: ObjectRef, expires: timedelta = timedelta(minutes=15)) -> str:
+    async def presigned_get(
+        self, ref: ObjectRef, expires: timedelta = timedelta(minutes=15)
+    ) -> str:
         return f"http://s3.test/{ref.bucket}/{ref.key}?expires={int(expires.total_seconds())}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
@@ -307,10 +307,6 @@ def step_of(status: TaskStatus, now: datetime) -> TaskStep:
 def retention_cutoff(now: datetime, hours: float) -> datetime:
     """Return the moment before which finished tasks are purged."""
     return now - timedelta(hours=hours)
-
-
-def with_requester(task: TaskRecord, requested_by: str | None) -> TaskRecord:
-    return replace(task, requested_by=requested_by)
 
 
 def _clip(value: str | None, length: int) -> str | None:

@@ -116,7 +116,11 @@ def describe_error(response: httpx.Response) -> str:
 
 
 def parse_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
-    """Parse server-sent event lines into (event, data) pairs; comments are keep-alives."""
+    """Parse server-sent event lines into (event, data) pairs.
+
+    Comment lines (the server's keep-alives) come out as ("comment", text), so a caller that waits
+    for a deadline gets control back at least every keep-alive interval.
+    """
     event = "message"
     data: list[str] = []
     for line in lines:
@@ -126,6 +130,7 @@ def parse_sse(lines: Iterator[str]) -> Iterator[tuple[str, str]]:
             event, data = "message", []
             continue
         if line.startswith(":"):
+            yield "comment", line[1:].strip()
             continue
         name, _, value = line.partition(":")
         value = value.removeprefix(" ")

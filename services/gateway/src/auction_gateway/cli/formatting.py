@@ -7,7 +7,14 @@ import time
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from auction_gateway.cli.client import (
     EXIT_OK,
@@ -74,33 +81,36 @@ def follow(client: GatewayClient, task_id: str, timeout: float) -> dict[str, Any
         while time.monotonic() < deadline:
             try:
                 for event, data in client.stream_events(f"/api/v1/tasks/{task_id}/stream"):
+                    if time.monotonic() >= deadline:
+                        break
                     if event != "status":
                         continue
                     task = json.loads(data)
-                    for step in task.get("steps", []):
-                        text = " / ".join(
-                            part
-                            for part in (step["stage"], step["substage"], step["message"])
-                            if part
-                        )
-                        progress.console.print(
-                            f"{step['service']}: {step['state']} {step['progress']}% {text}",
-                            markup=False,
-                            highlight=False,
-                        )
-                    description = f"{task['state']} {task['stage']}".strip()
-                    progress.update(bar, completed=task["progress"], description=description)
+                    show_update(progress, bar, task)
                     if task["final"]:
                         return dict(task)
-                    if time.monotonic() >= deadline:
-                        break
             except GatewayError as error:
                 if error.exit_code != EXIT_UNAVAILABLE:
                     raise
                 errors.print(f"{error.message}; retrying", markup=False)
-            time.sleep(RECONNECT_PAUSE_SECONDS)
+            if time.monotonic() < deadline:
+                time.sleep(RECONNECT_PAUSE_SECONDS)
     raise GatewayError(
         f"Task {task_id} did not finish within {timeout:.0f} s; follow it with "
         f"`auctionctl task {task_id}`.",
         EXIT_UNAVAILABLE,
     )
+
+
+def show_update(progress: Progress, bar: TaskID, task: dict[str, Any]) -> None:
+    """Print the task's new steps above the bar and move the bar."""
+    for step in task.get("steps", []):
+        parts = (step["stage"], step["substage"], step["message"])
+        text = " / ".join(part for part in parts if part)
+        progress.console.print(
+            f"{step['service']}: {step['state']} {step['progress']}% {text}",
+            markup=False,
+            highlight=False,
+        )
+    description = f"{task['state']} {task['stage']}".strip()
+    progress.update(bar, completed=task["progress"], description=description)
