@@ -1,0 +1,1 @@
+"""Run the platform's services and sandboxes on the local stack (`make platform-up`, `make demo`)."""

@@ -1,0 +1,5 @@
+"""Entry point of `python -m scripts.platform`."""
+
+from scripts.platform.cli import main
+
+raise SystemExit(main())
