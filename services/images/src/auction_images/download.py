@@ -37,7 +37,7 @@ Sleep = Callable[[float], Awaitable[None]]
 
 @dataclass(frozen=True, slots=True)
 class DownloadSettings:
-    """Where photos may come from and how hard to try.
+    """Allowed sources, limits and retry policy of photo downloads.
 
     `allowed_hosts` contains exact host names (`dl.airtable.com`) or `*.` patterns that match
     every subdomain but not the domain itself (`*.airtableusercontent.com`). It has no
@@ -148,6 +148,12 @@ class PhotoDownloader:
             try:
                 return await self.download(url)
             except PhotoRejected as rejection:
+                log.warning(
+                    "photo_download_rejected",
+                    host=_host_for_log(url),
+                    code=str(rejection.code),
+                    error=rejection.message,
+                )
                 return rejection
 
         return list(await asyncio.gather(*(one(url) for url in urls)))
@@ -276,6 +282,14 @@ def make_client(settings: DownloadSettings) -> httpx.AsyncClient:
         trust_env=False,
         headers={"user-agent": "auction-images/0.1"},
     )
+
+
+def _host_for_log(url: str) -> str:
+    # Only the host is logged: attachment URLs carry signed query strings.
+    try:
+        return httpx.URL(url).host
+    except httpx.InvalidURL:
+        return "invalid URL"
 
 
 def _normalize_host(host: str) -> str:

@@ -13,12 +13,13 @@ MAX_OUTPUT_WIDTH = 1_024
 JPEG_QUALITY = 85
 MAX_PHOTOS_PER_RECORD = 10
 
-# Pillow warns about images above Image.MAX_IMAGE_PIXELS (89,478,485 in Pillow 11 to 13) and
+# Pillow warns about images above Image.MAX_IMAGE_PIXELS (89,478,485 in Pillow 13) and
 # raises above twice that. The default here is lower, so a photo this service accepts never
 # triggers Pillow's own check: 64 MP covers a 48 MP phone camera (8000 x 6000) with margin.
 DEFAULT_MAX_PIXELS = 64_000_000
 
-# libjpeg cannot write a JPEG with a side longer than 65,535 px; Pillow stops at 65,500.
+# libjpeg-turbo (as bundled with Pillow 13) rejects a JPEG side above 65,500 px:
+# "Maximum supported image dimension is 65500 pixels".
 MAX_JPEG_SIDE = 65_500
 
 _RECORD_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -94,7 +95,7 @@ def target_size(width: int, height: int, max_width: int) -> tuple[int, int]:
 
 
 def check_output_size(size: tuple[int, int]) -> None:
-    """Reject an output size that JPEG cannot store."""
+    """Reject an output taller than the JPEG encoder allows; `max_width` already caps the width."""
     width, height = size
     if height > MAX_JPEG_SIDE:
         raise PhotoRejected(
@@ -108,10 +109,10 @@ def check_content_type(header_value: str | None) -> str:
     """Return the media type of a Content-Type header, rejecting anything but `image/*`."""
     media_type = (header_value or "").split(";", 1)[0].strip().lower()
     if not media_type.startswith("image/") or media_type == "image/":
-        shown = header_value if header_value else "no Content-Type"
+        received = header_value if header_value else "no Content-Type"
         raise PhotoRejected(
             RejectionCode.BAD_CONTENT_TYPE,
-            f"The attachment has content type {shown!r}, expected image/*. "
+            f"The attachment has content type {received!r}, expected image/*. "
             "Attach a photo (JPEG or PNG), not a document or a web page.",
         )
     return media_type

@@ -1,8 +1,8 @@
 """Run photo conversions off the event loop, so a Kafka consumer keeps sending heartbeats.
 
-A thread pool is the default. Pillow releases the GIL while it decodes, resizes and encodes,
-so on 2 cores two threads finished batches about as fast as two processes in
-bench/photos.py, with 8 to 11% less CPU (no photo is copied between processes) and one
+A thread pool is the default, because Pillow releases the GIL while it decodes, resizes and
+encodes. In bench/photos.py on 2 cores, two threads finished batches about as fast as two
+processes. They used 8 to 11% less CPU, since no photo is copied between processes, and one
 process's memory. The event loop still runs between those steps: its longest delay was
 31 to 460 ms with threads and 7 to 160 ms with processes on a loaded machine, far below a
 Kafka session timeout. A process pool isolates crashes and memory growth in workers that
@@ -22,14 +22,17 @@ from typing import Literal, ParamSpec, TypeVar
 
 from auction_images.domain import DEFAULT_LIMITS, PhotoLimits, PhotoRejected, ProcessedPhoto
 from auction_images.processing.convert import process_photo
+from auction_shared.logging import get_logger
+
+log = get_logger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 ExecutorKind = Literal["process", "thread"]
 
-# A worker process is replaced after this many photos, which returns the memory that Pillow
-# and the C allocator keep after decoding large images.
+# A worker process is replaced after this many photos, so memory that the C allocator keeps
+# after large decodes goes back to the system. Only process pools use it.
 DEFAULT_TASKS_PER_WORKER = 100
 
 
@@ -119,4 +122,7 @@ def _outcome(key: str, future: asyncio.Future[ProcessedPhoto]) -> PhotoOutcome:
     try:
         return PhotoOutcome(key=key, photo=future.result())
     except PhotoRejected as rejection:
+        log.warning(
+            "photo_rejected", photo_key=key, code=str(rejection.code), error=rejection.message
+        )
         return PhotoOutcome(key=key, rejection=rejection)
