@@ -13,7 +13,7 @@ STATE_DIR = REPO_ROOT / ".state"
 BIN_DIR = STATE_DIR / "bin"
 
 # A `go install` from a cold module cache took about 40 s per tool on a 2-core machine.
-INSTALL_TIMEOUT_SECONDS = 600.0
+INSTALL_TIMEOUT_SECONDS = 300.0
 
 
 class ToolError(Exception):

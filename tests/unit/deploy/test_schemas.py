@@ -1,0 +1,27 @@
+"""Every overlay renders and validates offline against the Kubernetes JSON schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.k8s.tools import ToolError
+from scripts.k8s.validate import KUBERNETES_VERSIONS, OVERLAYS, Rendered, kubeconform
+
+# A cold `go install` of both tools takes about 80 s here; the tools' own bounds are 300 s each.
+pytestmark = pytest.mark.timeout(900)
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_overlay_valid_for_kubernetes(
+    rendered: dict[str, Rendered], overlay: str, version: str
+) -> None:
+    try:
+        result = kubeconform(rendered[overlay], version)
+    except ToolError as error:
+        pytest.fail(f"cannot run kubeconform: {error}", pytrace=False)
+    assert result.returncode == 0, (
+        f"{overlay} is invalid for Kubernetes {version}:\n{result.stdout}{result.stderr}"
+    )
+    # kubeconform skips nothing: a kind without a schema fails instead.
+    assert "Skipped: 0" in result.stdout, result.stdout
