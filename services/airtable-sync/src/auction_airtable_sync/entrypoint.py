@@ -17,17 +17,24 @@ from sqlalchemy import create_engine
 
 from auction_airtable_sync.adapters.airtable import AirtableClient
 from auction_airtable_sync.adapters.pacer import Pacer, PostgresSlotStore
-from auction_airtable_sync.adapters.repository import Repository
+from auction_airtable_sync.adapters.repository import DedupeRepository, Repository
 from auction_airtable_sync.adapters.snapshots import SnapshotStore
 from auction_airtable_sync.adapters.tables import Tables
 from auction_airtable_sync.config import load_warehouses
 from auction_airtable_sync.domain.retry import RetryPolicy
 from auction_airtable_sync.handlers import Dependencies
+from auction_airtable_sync.handlers.cancels import on_void_completed
+from auction_airtable_sync.handlers.dedupe import on_dedupe_requested
 from auction_airtable_sync.handlers.format import on_format_requested
 from auction_airtable_sync.handlers.inventory_import import on_inventory_import_requested
 from auction_airtable_sync.settings import AirtableSyncSettings, load_settings
 from auction_shared.db import run_migrations
-from auction_shared.events.models import FormatRequested, InventoryImportRequested
+from auction_shared.events.models import (
+    DedupeRequested,
+    FormatRequested,
+    InventoryImportRequested,
+    VoidCompleted,
+)
 from auction_shared.logging import get_logger
 from auction_shared.messaging import ServiceRuntime
 from auction_shared.service import build_app, serve, setup_process
@@ -86,19 +93,20 @@ def build_runtime(
         snapshots=SnapshotStore(store, minio),
         store=store,
         repository=Repository(tables),
+        dedupe_plans=DedupeRepository(tables),
         sessions=runtime.sessions,
     )
     poll_interval = settings.max_poll_interval_ms
-    runtime.subscribe(
-        FormatRequested,
-        functools.partial(on_format_requested, deps=deps),
-        max_poll_interval_ms=poll_interval,
+    subscriptions = (
+        (FormatRequested, on_format_requested),
+        (InventoryImportRequested, on_inventory_import_requested),
+        (DedupeRequested, on_dedupe_requested),
+        (VoidCompleted, on_void_completed),
     )
-    runtime.subscribe(
-        InventoryImportRequested,
-        functools.partial(on_inventory_import_requested, deps=deps),
-        max_poll_interval_ms=poll_interval,
-    )
+    for model, handler in subscriptions:
+        runtime.subscribe(
+            model, functools.partial(handler, deps=deps), max_poll_interval_ms=poll_interval
+        )
     return runtime
 
 

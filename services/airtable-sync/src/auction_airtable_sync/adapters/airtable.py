@@ -210,14 +210,17 @@ class AirtableClient:
         return self._write(location, payload, lambda table: table.batch_create(payload))
 
     def update(
-        self, location: Location, records: Sequence[Mapping[str, Any]]
+        self, location: Location, records: Sequence[Mapping[str, Any]], *, typecast: bool = False
     ) -> list[dict[str, Any]]:
-        """Update up to 10 records given as `{id, fields}` (only the given fields change)."""
+        """Update up to 10 records given as `{id, fields}` (only the given fields change).
+
+        `typecast` lets Airtable add a new option to a select field instead of rejecting it.
+        """
         payload = [{"id": record["id"], "fields": dict(record["fields"])} for record in records]
         return self._write(
             location,
             payload,
-            lambda table: table.batch_update(payload),  # type: ignore[arg-type]
+            lambda table: table.batch_update(payload, typecast=typecast),  # type: ignore[arg-type]
         )
 
     def _write(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auction_airtable_sync.adapters.tables import Tables
+from auction_airtable_sync.domain.dedupe import DedupePlan, PlannedTag
 from auction_airtable_sync.domain.import_plan import PlannedUnit
 from auction_airtable_sync.domain.lot_numbers import assign_lot_numbers
 
@@ -194,3 +196,85 @@ class Repository:
                 .where(units.c.task_id == task_id, units.c.lot_number == lot_number)
                 .values(record_id=record_id, written_at=func.now())
             )
+
+
+@dataclass(frozen=True)
+class StoredDedupePlan:
+    plan_id: str
+    task_id: str
+    warehouse: str
+    auction_number: str
+    target_msrp: Decimal
+    msrp_total: Decimal
+    groups_touched: int
+    tags: tuple[PlannedTag, ...]
+    applied: bool
+
+
+class DedupeRepository:
+    """Remove-duplicates plans, kept so that staff can apply the plan they were shown."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+
+    async def save_plan(
+        self, session: AsyncSession, *, plan_id: str, task_id: str, warehouse: str, plan: DedupePlan
+    ) -> None:
+        """Store the plan; a redelivered request stores nothing new."""
+        await session.execute(
+            insert(self.tables.dedupe_plans)
+            .values(
+                plan_id=plan_id,
+                task_id=task_id,
+                warehouse=warehouse,
+                auction_number=plan.auction_number,
+                target_msrp=plan.target_msrp,
+                msrp_total=plan.msrp_total,
+                groups_touched=plan.groups_touched,
+                tags=[
+                    {
+                        "record_id": tag.record_id,
+                        "product_name": tag.product_name,
+                        "lot_number": tag.lot_number,
+                        "auction_count": tag.auction_count,
+                        "msrp": str(tag.msrp),
+                    }
+                    for tag in plan.tags
+                ],
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def load_plan(self, session: AsyncSession, plan_id: str) -> StoredDedupePlan | None:
+        plans = self.tables.dedupe_plans
+        row = (await session.execute(select(plans).where(plans.c.plan_id == plan_id))).first()
+        if row is None:
+            return None
+        return StoredDedupePlan(
+            plan_id=row.plan_id,
+            task_id=row.task_id,
+            warehouse=row.warehouse,
+            auction_number=row.auction_number,
+            target_msrp=Decimal(row.target_msrp),
+            msrp_total=Decimal(row.msrp_total),
+            groups_touched=row.groups_touched,
+            tags=tuple(
+                PlannedTag(
+                    record_id=tag["record_id"],
+                    product_name=tag["product_name"],
+                    lot_number=tag["lot_number"],
+                    auction_count=tag["auction_count"],
+                    msrp=Decimal(tag["msrp"]),
+                )
+                for tag in row.tags
+            ),
+            applied=row.applied_at is not None,
+        )
+
+    async def mark_applied(self, session: AsyncSession, plan_id: str, task_id: str) -> None:
+        plans = self.tables.dedupe_plans
+        await session.execute(
+            update(plans)
+            .where(plans.c.plan_id == plan_id)
+            .values(applied_at=func.now(), applied_task_id=task_id)
+        )

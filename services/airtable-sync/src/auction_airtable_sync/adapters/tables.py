@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -97,4 +98,23 @@ class Tables:
             Column("fields", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
             Column("record_id", String(40), nullable=True),
             Column("written_at", DateTime(timezone=True), nullable=True),
+        )
+
+        # A remove-duplicates plan: shown to staff, applied later by its id.
+        self.dedupe_plans = Table(
+            "dedupe_plans",
+            self.metadata,
+            Column("plan_id", String(100), primary_key=True),
+            Column("task_id", String(200), nullable=False),
+            Column("warehouse", String(40), nullable=False),
+            Column("auction_number", String(40), nullable=False),
+            Column("target_msrp", Numeric(12, 2), nullable=False),
+            Column("msrp_total", Numeric(14, 2), nullable=False),
+            Column("groups_touched", Integer, nullable=False),
+            Column("tags", JSONB, nullable=False),
+            Column(
+                "created_at", DateTime(timezone=True), nullable=False, server_default=func.now()
+            ),
+            Column("applied_at", DateTime(timezone=True), nullable=True),
+            Column("applied_task_id", String(200), nullable=True),
         )

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from auction_airtable_sync.adapters.airtable import AirtableClient, AirtableError, Location
-from auction_airtable_sync.adapters.repository import Repository
+from auction_airtable_sync.adapters.airtable import (
+    AirtableClient,
+    AirtableError,
+    Location,
+    iterate_in_thread,
+)
+from auction_airtable_sync.adapters.repository import DedupeRepository, Repository
 from auction_airtable_sync.adapters.snapshots import SnapshotStore
 from auction_airtable_sync.config import AirtableWarehouse, Warehouses
-from auction_shared.messaging import RejectedRequest
+from auction_airtable_sync.domain.inventory import page_substage
+from auction_shared.messaging import HandlerContext, RejectedRequest
 from auction_shared.storage import ObjectStore
 
 
@@ -23,6 +31,7 @@ class Dependencies:
     snapshots: SnapshotStore
     store: ObjectStore
     repository: Repository
+    dedupe_plans: DedupeRepository
     sessions: async_sessionmaker[AsyncSession]
 
     def warehouse(self, warehouse_id: str) -> AirtableWarehouse:
@@ -52,3 +61,38 @@ def rejection_for(error: AirtableError, location: Location) -> RejectedRequest:
         f"Airtable rejected the request on {where}: {error.status} {error.error_type}: "
         f"{error.message}; {hint}."
     )
+
+
+async def read_all_pages(
+    ctx: HandlerContext,
+    airtable: AirtableClient,
+    location: Location,
+    fields: Sequence[str],
+    *,
+    stage: str,
+    progress: Callable[[int], int],
+    warehouse: str,
+    event_id: str | None = None,
+) -> list[dict[str, Any]]:
+    """Read every record of a table or view, publishing progress after each page.
+
+    A permanent Airtable error (bad token, unknown table, view or field) rejects the request.
+    """
+    records: list[dict[str, Any]] = []
+    pages = 0
+    try:
+        async for page in iterate_in_thread(airtable.iterate_records(location, fields)):
+            pages += 1
+            records.extend(page)
+            await ctx.progress(
+                progress(pages),
+                stage,
+                page_substage(pages, len(records)),
+                warehouse=warehouse,
+                event_id=event_id,
+            )
+    except AirtableError as error:
+        if error.is_permanent:
+            raise rejection_for(error, location) from error
+        raise
+    return records

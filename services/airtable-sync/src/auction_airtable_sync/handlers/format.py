@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from auction_airtable_sync.adapters.airtable import AirtableError, Location, iterate_in_thread
+from auction_airtable_sync.adapters.airtable import Location
 from auction_airtable_sync.domain import inventory
-from auction_airtable_sync.handlers import Dependencies, rejection_for
+from auction_airtable_sync.handlers import Dependencies, read_all_pages
 from auction_shared.events import Envelope
 from auction_shared.events.codec import payload_as
 from auction_shared.events.models import FormatRequested, InventoryFetched, Payload, TaskState
@@ -99,7 +99,6 @@ async def on_format_requested(
 async def _fetch_view(
     ctx: HandlerContext, deps: Dependencies, request: FormatRequested, location: Location
 ) -> list[dict[str, Any]]:
-    """Read every record of the view, publishing progress after each page."""
     await ctx.progress(
         inventory.FETCH_PROGRESS_START,
         inventory.FETCH_STAGE,
@@ -107,23 +106,13 @@ async def _fetch_view(
         warehouse=request.warehouse,
         event_id=request.event_id,
     )
-    records: list[dict[str, Any]] = []
-    pages = 0
-    try:
-        async for page in iterate_in_thread(
-            deps.airtable.iterate_records(location, inventory.SNAPSHOT_FIELDS)
-        ):
-            pages += 1
-            records.extend(page)
-            await ctx.progress(
-                inventory.fetch_progress(pages),
-                inventory.FETCH_STAGE,
-                inventory.page_substage(pages, len(records)),
-                warehouse=request.warehouse,
-                event_id=request.event_id,
-            )
-    except AirtableError as error:
-        if error.is_permanent:
-            raise rejection_for(error, location) from error
-        raise
-    return records
+    return await read_all_pages(
+        ctx,
+        deps.airtable,
+        location,
+        inventory.SNAPSHOT_FIELDS,
+        stage=inventory.FETCH_STAGE,
+        progress=inventory.fetch_progress,
+        warehouse=request.warehouse,
+        event_id=request.event_id,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from auction_airtable_sync.adapters.airtable import AirtableError, Location, iterate_in_thread
+from auction_airtable_sync.adapters.airtable import AirtableError, Location
 from auction_airtable_sync.adapters.repository import ImportPlan, NewImport
 from auction_airtable_sync.domain import import_plan
 from auction_airtable_sync.domain.manifest import (
@@ -21,7 +21,7 @@ from auction_airtable_sync.domain.manifest import (
     ParsedManifest,
     read_manifest,
 )
-from auction_airtable_sync.handlers import Dependencies, rejection_for
+from auction_airtable_sync.handlers import Dependencies, read_all_pages, rejection_for
 from auction_shared.events import Envelope
 from auction_shared.events.codec import payload_as
 from auction_shared.events.models import (
@@ -119,19 +119,16 @@ async def _read_lot_numbers(
     request: InventoryImportRequested,
     location: Location,
 ) -> list[int]:
-    await ctx.progress(
-        import_plan.PROGRESS_MANIFEST_READ, LOTS_STAGE, "page 1", warehouse=request.warehouse
+    records = await read_all_pages(
+        ctx,
+        deps.airtable,
+        location,
+        [import_plan.LOT_NUMBER_FIELD],
+        stage=LOTS_STAGE,
+        progress=lambda _: import_plan.PROGRESS_MANIFEST_READ,
+        warehouse=request.warehouse,
     )
-    values: list[object] = []
-    try:
-        async for page in iterate_in_thread(
-            deps.airtable.iterate_records(location, [import_plan.LOT_NUMBER_FIELD])
-        ):
-            values.extend(record["fields"].get(import_plan.LOT_NUMBER_FIELD) for record in page)
-    except AirtableError as error:
-        if error.is_permanent:
-            raise rejection_for(error, location) from error
-        raise
+    values = [record["fields"].get(import_plan.LOT_NUMBER_FIELD) for record in records]
     numbers, invalid = import_plan.lot_numbers_in(values)
     if invalid:
         ctx.log.warning(
