@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections.abc import Iterator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 import pytest
 
-from auction_images.domain import PhotoLimits, RejectionCode
+from auction_images.domain import PhotoLimits, PhotoRejected, RejectionCode
 from auction_images.processing import (
     ExecutorKind,
     PhotoJob,
@@ -19,7 +20,7 @@ from auction_images.processing import (
     run_in_pool,
 )
 
-from .photo_inputs import encode, photo_like
+from .photo_inputs import encode, photo_like, png_header_only
 
 
 @pytest.fixture(params=["thread", "process"], scope="module")
@@ -108,3 +109,24 @@ async def test_event_loop_stays_responsive(executor: Executor) -> None:
     assert len(lags) >= 3
     # A blocked loop would show a lag as long as one conversion (about 0.1 s or more).
     assert max(lags) < 0.5
+
+
+def convert_code(data: bytes) -> RejectionCode | None:
+    try:
+        process_photo(data)
+    except PhotoRejected as rejection:
+        return rejection.code
+    return None
+
+
+def test_threads_leave_warning_filters_unchanged() -> None:
+    # Many short header parses in 8 threads: without the lock around catch_warnings, runs of
+    # this size left extra filters behind in most attempts.
+    filters_before = list(warnings.filters)
+    bomb = png_header_only(10_000, 10_000)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(convert_code, [bomb] * 2_000))
+
+    assert set(codes) == {RejectionCode.TOO_MANY_PIXELS}
+    assert warnings.filters == filters_before
