@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import auction_airtable_sync.config as airtable_sync_config
 import auction_formatter.config.loader as formatter_config
 from auction_shared.topics import all_topics
 from scripts.k8s.manifests import dev_secrets, topics_yaml
-from scripts.k8s.validate import K8S_DIR, REPO_ROOT
+from scripts.k8s.tools import REPO_ROOT
+from scripts.k8s.validate import K8S_DIR
 
 from .conftest import Resource
 from .test_workloads import SERVICE_OVERLAYS, SERVICES, find, find_config_map, pod_templates
@@ -147,7 +147,9 @@ def test_warehouses_file_mounted(
     for kind, name in (("Deployment", service), ("Job", f"{service}-migrate")):
         pod = find(resources[overlay], kind, name)["spec"]["template"]["spec"]
         volumes = {v["name"]: v for v in pod["volumes"]}
-        mounts = [m for m in pod["containers"][0]["volumeMounts"] if m["mountPath"] == str(path.parent)]
+        mounts = [
+            m for m in pod["containers"][0]["volumeMounts"] if m["mountPath"] == str(path.parent)
+        ]
         assert len(mounts) == 1, f"{kind} {name} does not mount {path.parent}"
         assert volumes[mounts[0]["name"]]["configMap"]["name"] == mounted["metadata"]["name"]
         assert mounts[0]["readOnly"] is True

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.timeout(900)
 
 SERVICES = ("gateway", "formatter", "images", "airtable-sync", "hibid-bot")
 SERVICE_OVERLAYS = ("overlays/dev", "overlays/prod")
-# AUCTION_SHUTDOWN_TIMEOUT_SECONDS bounds each of three steps after SIGTERM (HTTP connections,
-# the outbox relay, the Kafka consumers; auction_shared.service and messaging.runtime).
+# AUCTION_SHUTDOWN_TIMEOUT_SECONDS bounds each of three steps after SIGTERM: HTTP connections
+# (auction_shared.service), then the outbox relay and the Kafka consumers (messaging.runtime).
 SHUTDOWN_STEPS = 3
 CASES = [(overlay, service) for overlay in SERVICE_OVERLAYS for service in SERVICES]
 
