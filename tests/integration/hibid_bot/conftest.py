@@ -1,7 +1,7 @@
 """The site bot on the real stack against the auction-site sandbox, driven by real Chromium.
 
 One bot app (one Chromium) and one sandbox serve every test of this folder, because starting
-them and joining the consumer group takes most of the time; each test resets the sandbox and its
+them and joining the consumer group takes most of the time. Each test resets the sandbox and its
 faults and uses its own task ids, so tests do not see each other's results.
 """
 

@@ -63,6 +63,10 @@ async def test_create_event_retries_and_never_duplicates(bot: BotHarness) -> Non
     assert all(key.startswith(f"bot/{task_id}/") for key in screenshots)
     assert await bot.store.exists(bot.store.private_bucket, screenshots[-1])
     assert await bot.store.exists(bot.store.private_bucket, f"bot/{task_id}/banner.png")
+    # The first submit failed with a 500: its trace and screenshot were kept.
+    failed_attempt = f"bot/{task_id}/01-create-event-attempt1"
+    assert await bot.store.exists(bot.store.private_bucket, failed_attempt + "-trace.zip")
+    assert await bot.store.exists(bot.store.private_bucket, failed_attempt + "-failed.jpg")
 
     # The same task again (a retry from the gateway) and a new task with the same title and end.
     await bot.send(request, task_id)

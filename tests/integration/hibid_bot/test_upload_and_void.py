@@ -73,7 +73,7 @@ async def test_upload_validates_then_imports_once(bot: BotHarness) -> None:
     assert [report["validate_only"] for report in reports] == [True, False]
     assert all(report["email"] == "reports@example.test" for report in reports)
 
-    # Another request for the same CSV version: answered from the record, not imported again.
+    # Another request for the same CSV version: the stored result is published and nothing is imported again.
     repeat_task = bot.new_task("import-again")
     await bot.send(_upload(event_id, csv_ref, validate_only=False), repeat_task, str(event_id))
     repeated = await _completed(bot, repeat_task)
@@ -151,3 +151,27 @@ async def test_void_rejects_event_not_ended(bot: BotHarness) -> None:
     assert status["state"] == "ERROR"
     assert f"event {event_id} (Open event {bot.suffix}) has not ended" in status["message"]
     assert "12/31/2099" in status["message"]
+
+
+async def test_void_resumes_after_failed_attempt(bot: BotHarness) -> None:
+    bot.reset_site()
+    seeded = bot.api.post("/_sandbox/seed-closed-event", json={"lots": 6, "seed": 5}).json()
+    event_id = str(seeded["event_id"])
+    unpaid = seeded["sales"]["unpaid_with_invoice"] + seeded["sales"]["unpaid_without_invoice"]
+    # Every try of the first void step fails, so the whole handler fails once and runs again.
+    bot.set_faults({"fail_submits": {"void_sale": 3}})
+    task_id = bot.new_task("void-resume")
+
+    await bot.send(
+        VoidRequested(warehouse="maule", event_id=event_id, requested_by=REQUESTER),
+        task_id,
+        event_id,
+    )
+    found = await bot.records(topics.VOID_COMPLETED, lambda e: e["taskid"] == task_id)
+
+    assert found, "no void.completed"
+    assert found[0]["data"]["voided_count"] == unpaid
+    sales = bot.site_state()["sales"]
+    assert sum(1 for sale in sales if sale["voided"]) == unpaid
+    assert all(not sale["voided"] for sale in sales if sale["paid"])
+    assert bot.site.faults.state_json()["remaining_submit_failures"]["void_sale"] == 0

@@ -1,8 +1,8 @@
 """The bot's tables: what each job did on the site, so a redelivered or resumed job never repeats it.
 
 - `event_creations`: one row per create task; the site's event id once the event exists.
-- `csv_uploads`: one row per (event, CSV version, SHA-256, mode); a real import is done at
-  most once, a validation may run again from another task.
+- `csv_uploads`: one row per event, CSV version, SHA-256 and mode. A real import is done at
+  most once, but a validation may run again from another task.
 - `void_runs`: one row per void task with its running count and the stored export.
 """
 

@@ -17,13 +17,13 @@ ERROR_MESSAGE = "#ErrorMessage, .alert-danger"
 
 
 class SiteError(Exception):
-    """Base of the site errors; `retryable` tells the step runner whether to try again."""
+    """Base of the site errors; `retryable` marks errors the step runner tries again."""
 
     retryable = False
 
 
 class SiteServerError(SiteError):
-    """The site answered with a 5xx (or 408/429) status, or a step failed in a way worth a retry."""
+    """The site responded with a 5xx (or 408 or 429) status, or a step failed in a way worth a retry."""
 
     retryable = True
 
@@ -58,30 +58,30 @@ async def error_text(page: Page) -> str:
     return " ".join((await locator.first.inner_text()).split())
 
 
-async def check_landing(page: Page, response: Response | None, what: str) -> None:
-    """Raise the SiteError that matches where the browser landed after `what`."""
+async def check_landing(page: Page, response: Response | None, action: str) -> None:
+    """Raise the SiteError that matches where the browser landed after `action`."""
     if is_logon_url(page.url):
-        raise SessionExpired(f"{what}: the site sent the browser to the log-on page")
+        raise SessionExpired(f"{action}: the site sent the browser to the log-on page")
     if response is None:
         return
     status = response.status
     if is_retryable_status(status):
-        raise SiteServerError(f"{what}: the site answered HTTP {status}")
+        raise SiteServerError(f"{action}: the site responded with HTTP {status}")
     if status >= 400:
         detail = await error_text(page)
         raise SitePageError(
-            f"{what}: the site answered HTTP {status}" + (f": {detail}" if detail else "")
+            f"{action}: the site responded with HTTP {status}" + (f": {detail}" if detail else "")
         )
 
 
-async def open_path(page: Page, base_url: str, path: str, what: str) -> None:
+async def open_path(page: Page, base_url: str, path: str, action: str) -> None:
     """Load `base_url` + `path` and check the landing page."""
     response = await page.goto(base_url + path, wait_until="load")
-    await check_landing(page, response, what)
+    await check_landing(page, response, action)
 
 
-async def submit(page: Page, button: Locator, what: str) -> None:
+async def submit(page: Page, button: Locator, action: str) -> None:
     """Click a submit button, wait for the page it leads to, and check the landing page."""
     async with page.expect_navigation(wait_until="load") as navigation:
         await button.click()
-    await check_landing(page, await navigation.value, what)
+    await check_landing(page, await navigation.value, action)

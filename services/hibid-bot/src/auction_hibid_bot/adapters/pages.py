@@ -58,18 +58,18 @@ class LogOnPage:
         page = self.page
         response = await page.goto(self.base_url + "/Account/LogOn", wait_until="load")
         if response is not None and response.status >= 500:
-            raise SiteServerError(f"log-on page: the site answered HTTP {response.status}")
+            raise SiteServerError(f"log-on page: the site responded with HTTP {response.status}")
         await page.fill("#username", account.username)
         await page.fill("#password", account.password)
         async with page.expect_navigation(wait_until="load") as navigation:
             await page.get_by_role("button", name="Sign In").click()
         landed = await navigation.value
         if landed is not None and landed.status >= 500:
-            raise SiteServerError(f"log-on: the site answered HTTP {landed.status}")
+            raise SiteServerError(f"log-on: the site responded with HTTP {landed.status}")
         if is_logon_url(page.url):
             detail = await error_text(page)
             raise LogOnFailed(
-                f"the site refused the log-on of user {account.username!r}"
+                f"the site rejected the log-on of user {account.username!r}"
                 + (f" ({detail})" if detail else "")
             )
 
@@ -141,7 +141,7 @@ class CreateEventPage:
         await page.fill("#EndTime", form.end_time)
 
     async def upload_image(self, name: str, data: bytes, timeout_seconds: float) -> str:
-        """Upload the banner and wait until the page's hidden field holds the image id."""
+        """Upload the banner and wait until the page's hidden field contains the image id."""
         page = self.page
         payload: FilePayload = {"name": name, "mimeType": "image/png", "buffer": data}
         await page.set_input_files("#html5files_EventImage", files=[payload])
@@ -154,7 +154,7 @@ class CreateEventPage:
                 return value
             problem = (await error.inner_text()).strip() if await error.count() else ""
             if problem:
-                # A failed upload (a 500, or an expired session answering with the log-on page)
+                # A failed upload (a 500, or an expired session that returns the log-on page)
                 # is worth another try of the whole step.
                 raise SiteServerError(f"banner upload failed: {problem}")
             await asyncio.sleep(0.2)

@@ -6,7 +6,7 @@ runs each step with:
 - a log-on first when the session has none, outside any trace, so the password never lands in
   a trace file;
 - a fresh Playwright trace chunk, kept (stored in S3) only when the step fails;
-- retries with exponential backoff on timeouts, browser errors and 5xx answers;
+- retries with exponential backoff on timeouts, browser errors and 5xx responses;
 - a new log-on and a repeat of the step when the site sends the browser to the log-on page;
 - a screenshot after the step, stored in S3 and reported through `on_step`.
 """
@@ -145,7 +145,7 @@ class SiteSession:
         policy: RetryPolicy,
         on_step: StepCallback,
     ) -> AsyncIterator[SiteSession]:
-        """Open a new browser context for one task and close it, whatever happens, at the end."""
+        """Open a new browser context for one task; the `finally` block closes it on every exit."""
         browser = await pool.browser()
         context = await browser.new_context(
             accept_downloads=True, viewport={"width": 1280, "height": 900}
@@ -187,7 +187,7 @@ class SiteSession:
                 log.warning("site_logon_retry", attempt=attempt, error=str(error))
                 await asyncio.sleep(self.policy.delay(attempt))
                 continue
-            # Leave the page the form redirected to, so no later trace snapshot holds log-on state.
+            # Leave the page the form redirected to, so no later trace snapshot contains log-on state.
             await self.page.goto("about:blank")
             self._logged_on = True
             log.info("site_logged_on", username=self._account.username)
