@@ -26,3 +26,38 @@ def test_overlay_valid_for_kubernetes(
     )
     # kubeconform skips nothing: a kind without a schema fails instead.
     assert "Skipped: 0" in result.stdout, result.stdout
+
+
+BROKEN_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: broken
+spec:
+  selector:
+    matchLabels: {app: broken}
+  template:
+    metadata:
+      labels: {app: broken}
+    spec:
+      containers:
+        - name: broken
+          image: broken:1
+          ports:
+            - containerPort: "8000"
+          livenessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSecond: 10
+"""
+
+
+def test_kubeconform_rejects_invalid_deployment() -> None:
+    """The offline schemas are real: a wrong type and an unknown field both fail."""
+    try:
+        result = kubeconform(Rendered("broken", BROKEN_DEPLOYMENT), KUBERNETES_VERSIONS[0])
+    except ToolError as error:
+        pytest.fail(f"cannot run kubeconform: {error}", pytrace=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "containerPort" in output
+    assert "periodSecond" in output
