@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auction_gateway.settings import GatewaySettings
-from auction_gateway.tables import SCHEMA
+from auction_gateway.settings import GatewaySettings, load_gateway_settings
 from auction_shared.db import run_migrations
 from auction_shared.logging import get_logger
 
@@ -15,14 +14,15 @@ log = get_logger(__name__)
 
 
 def migrate(settings: GatewaySettings, revision: str = "head") -> None:
-    log.info("migration_started", schema=SCHEMA, revision=revision)
-    run_migrations(MIGRATIONS_DIR, settings.database_url, SCHEMA, revision)
-    log.info("migration_finished", schema=SCHEMA, revision=revision)
+    schema = settings.database_schema
+    log.info("migration_started", schema=schema, revision=revision)
+    run_migrations(MIGRATIONS_DIR, settings.database_url, schema, revision)
+    log.info("migration_finished", schema=schema, revision=revision)
 
 
 if __name__ == "__main__":
     from auction_shared.service import setup_process
 
-    current = GatewaySettings()
+    current = load_gateway_settings()
     setup_process(current)
     migrate(current)

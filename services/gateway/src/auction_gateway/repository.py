@@ -173,9 +173,14 @@ class SqlCsvVersions:
         return _version_of(row) if row is not None else None
 
 
+OutboxFactory = Callable[[AsyncSession, str], OutboxWriter]
+"""Makes an outbox writer for a session and task id (the runtime's `outbox_writer`)."""
+
+
 class SqlUnitOfWork:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, outbox: OutboxFactory) -> None:
         self.session = session
+        self._outbox = outbox
         self.events: EventCatalogue = SqlEventCatalogue(session)
         self.tasks: TaskReadModel = SqlTaskReadModel(session)
         self.versions: CsvVersions = SqlCsvVersions(session)
@@ -184,21 +189,23 @@ class SqlUnitOfWork:
     async def publish(
         self, payload: Payload, *, task_id: str, key: str | None, subject: str | None
     ) -> str:
-        writer = OutboxWriter(self.session, tables.messaging, source="/gateway", task_id=task_id)
+        writer = self._outbox(self.session, task_id)
         event_id = await writer.publish(payload, key=key, subject=subject)
         self.published += 1
         return event_id
 
 
 def sql_unit_of_work(
-    sessions: async_sessionmaker[AsyncSession], on_published: Callable[[], None]
+    sessions: async_sessionmaker[AsyncSession],
+    outbox: OutboxFactory,
+    on_published: Callable[[], None],
 ) -> UnitOfWorkFactory:
     """Return a factory of transactions; `on_published` runs after a commit that wrote events."""
 
     @asynccontextmanager
     async def unit_of_work() -> AsyncIterator[UnitOfWork]:
         async with sessions() as session, session.begin():
-            work = SqlUnitOfWork(session)
+            work = SqlUnitOfWork(session, outbox)
             yield work
         if work.published:
             on_published()

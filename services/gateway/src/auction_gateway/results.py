@@ -7,24 +7,20 @@ private bucket. Both may be missing or malformed: the result page then says so i
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from minio import Minio
-from minio.error import S3Error
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, field_validator
 
 from auction_shared.events import ObjectRef
 from auction_shared.logging import get_logger
+from auction_shared.storage import ObjectNotFound, ObjectStore
 
 log = get_logger(__name__)
 
-# Side files larger than this are not read; the page says the file is too large.
-MAX_SIDE_FILE_BYTES = 8 * 1024 * 1024
 # The result page shows at most this many lots of the preview.
 PREVIEW_LIMIT = 500
 
@@ -41,35 +37,17 @@ class DownloadLinks(Protocol):
         ...
 
 
-class SideFileTooLarge(Exception):
-    pass
+class StoreSideFiles:
+    """Reads side files through the object store, without a claim check (none is published)."""
 
-
-class S3SideFiles:
-    """Reads side files with the minio client (no claim check: their checksums are not published)."""
-
-    def __init__(self, client: Minio, max_bytes: int = MAX_SIDE_FILE_BYTES) -> None:
-        self._client = client
-        self._max_bytes = max_bytes
+    def __init__(self, store: ObjectStore) -> None:
+        self._store = store
 
     async def read(self, bucket: str, key: str) -> bytes | None:
-        return await asyncio.to_thread(self._read, bucket, key)
-
-    def _read(self, bucket: str, key: str) -> bytes | None:
         try:
-            stat = self._client.stat_object(bucket, key)
-            if stat.size is not None and stat.size > self._max_bytes:
-                raise SideFileTooLarge(f"s3://{bucket}/{key} has {stat.size} bytes")
-            response = self._client.get_object(bucket, key)
-        except S3Error as error:
-            if error.code in ("NoSuchKey", "NoSuchObject", "NotFound"):
-                return None
-            raise
-        try:
-            return response.read()
-        finally:
-            response.close()
-            response.release_conn()
+            return await self._store.read(bucket, key)
+        except ObjectNotFound:
+            return None
 
 
 class RowWarningView(BaseModel):
@@ -165,8 +143,6 @@ async def _load(files: SideFiles, bucket: str, key: str, parse: Any) -> SideFile
     name = key.rsplit("/", 1)[-1]
     try:
         data = await files.read(bucket, key)
-    except SideFileTooLarge:
-        return SideFile(problem=f"{name} is larger than {MAX_SIDE_FILE_BYTES} bytes; not shown.")
     except Exception as error:
         log.warning("side_file_unreadable", bucket=bucket, key=key, error=str(error)[:300])
         return SideFile(problem=f"{name} could not be read from object storage; try again later.")

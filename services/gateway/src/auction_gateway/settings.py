@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Self
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from auction_shared.settings import Environment, ServiceSettings
+from auction_gateway.tables import DEFAULT_SCHEMA
+from auction_shared.settings import Environment, ServiceSettings, load_settings
 
 # Local development defaults. Outside development the gateway refuses to start with them.
 DEV_DATABASE_URL = "postgresql+psycopg://gateway:gateway-dev-password@127.0.0.1:5432/auction"
@@ -18,18 +19,13 @@ DEV_DEMO_PASSWORD = "auction-demo-dev-password"
 class GatewaySettings(ServiceSettings):
     """Settings of the gateway process, read from `AUCTION_*` variables."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="AUCTION_", extra="ignore", validate_by_name=True, validate_by_alias=True
-    )
+    model_config = SettingsConfigDict(env_prefix="AUCTION_", extra="ignore")
 
     service_name: str = "gateway"
     http_port: int = 8000
-    database_schema: str = "gateway"
-    # The gateway's own role when AUCTION_GATEWAY_DATABASE_URL is set, else AUCTION_DATABASE_URL.
-    database_url: str = Field(
-        default=DEV_DATABASE_URL,
-        validation_alias=AliasChoices("AUCTION_GATEWAY_DATABASE_URL", "AUCTION_DATABASE_URL"),
-    )
+    database_schema: str = DEFAULT_SCHEMA
+    # `load_gateway_settings` puts AUCTION_GATEWAY_DATABASE_URL here when it is set.
+    database_url: str = DEV_DATABASE_URL
 
     warehouses: tuple[str, ...] = ("maule", "sahara")
     site_timezone: str = "America/Los_Angeles"
@@ -67,3 +63,10 @@ class GatewaySettings(ServiceSettings):
     def cookie_secure(self) -> bool:
         """Whether the session cookie is sent over HTTPS only (everywhere but development)."""
         return self.environment is not Environment.DEVELOPMENT
+
+
+def load_gateway_settings() -> GatewaySettings:
+    """Read the settings; AUCTION_GATEWAY_DATABASE_URL wins over AUCTION_DATABASE_URL."""
+    return load_settings(
+        "gateway", schema=DEFAULT_SCHEMA, http_port=8000, settings_class=GatewaySettings
+    )

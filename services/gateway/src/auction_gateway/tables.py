@@ -20,9 +20,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_shared.db import MessagingTables, service_metadata
 
-SCHEMA = "gateway"
+# The schema's default name; table names stay unqualified and each connection's search path picks
+# the schema (AUCTION_DATABASE_SCHEMA), so tests can migrate a schema of their own.
+DEFAULT_SCHEMA = "gateway"
 
-metadata = service_metadata(SCHEMA)
+metadata = service_metadata()
 messaging = MessagingTables(metadata)
 
 auction_events = Table(

@@ -25,7 +25,10 @@ def list_events(
 ) -> None:
     """List catalogue events, latest start first."""
     rows = gateway_client(ctx).get("/api/v1/events", warehouse=warehouse, active=active or None)
-    table = Table("event id", "warehouse", "title", "start", "end", "active")
+    table = Table()
+    table.add_column("event id", no_wrap=True)
+    for name in ("warehouse", "title", "start", "end", "active"):
+        table.add_column(name)
     for row in rows:
         table.add_row(
             row["event_id"],

@@ -19,7 +19,11 @@ def register(app: typer.Typer) -> None:
 def list_tasks(ctx: typer.Context) -> None:
     """List tasks of the retention window (24 hours by default), newest first."""
     rows = gateway_client(ctx).get("/api/v1/tasks")
-    table = Table("task id", "job", "warehouse", "event", "state", "progress", "stage", "started")
+    table = Table()
+    # Ids are copied into other commands: never wrap or shorten them.
+    table.add_column("task id", no_wrap=True)
+    for name in ("job", "warehouse", "event", "state", "progress", "stage", "started"):
+        table.add_column(name)
     for row in rows:
         table.add_row(
             row["task_id"],

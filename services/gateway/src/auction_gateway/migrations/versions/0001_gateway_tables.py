@@ -11,52 +11,18 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from auction_shared.db import create_messaging_tables, drop_messaging_tables
+
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SCHEMA = "gateway"
+SCHEMA = None  # unqualified: the search path selects the gateway's schema
 
 
 def upgrade() -> None:
-    op.create_table(
-        "inbox",
-        sa.Column("consumer", sa.String(200), nullable=False),
-        sa.Column("event_id", sa.String(200), nullable=False),
-        sa.Column("topic", sa.String(255), nullable=False),
-        sa.Column(
-            "processed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-        sa.PrimaryKeyConstraint("consumer", "event_id", name="pk_inbox"),
-        schema=SCHEMA,
-    )
-    op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger, autoincrement=True, nullable=False),
-        sa.Column("topic", sa.String(255), nullable=False),
-        sa.Column("key", sa.Text, nullable=True),
-        sa.Column("value", sa.LargeBinary, nullable=False),
-        sa.Column(
-            "headers",
-            postgresql.JSONB,
-            nullable=False,
-            server_default=sa.text("'{}'::jsonb"),
-        ),
-        sa.Column(
-            "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
-        ),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
-        schema=SCHEMA,
-    )
-    op.create_index(
-        "ix_outbox_unpublished",
-        "outbox",
-        ["id"],
-        schema=SCHEMA,
-        postgresql_where=sa.text("published_at IS NULL"),
-    )
+    create_messaging_tables(SCHEMA)
 
     op.create_table(
         "auction_events",
@@ -136,7 +102,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_task_steps"),
         sa.ForeignKeyConstraint(
             ["task_id"],
-            [f"{SCHEMA}.tasks.task_id"],
+            ["tasks.task_id"],
             name="fk_task_steps_task_id_tasks",
             ondelete="CASCADE",
         ),
@@ -166,5 +132,4 @@ def downgrade() -> None:
     op.drop_table("task_steps", schema=SCHEMA)
     op.drop_table("tasks", schema=SCHEMA)
     op.drop_table("auction_events", schema=SCHEMA)
-    op.drop_table("outbox", schema=SCHEMA)
-    op.drop_table("inbox", schema=SCHEMA)
+    drop_messaging_tables(SCHEMA)

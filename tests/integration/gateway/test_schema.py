@@ -1,0 +1,80 @@
+"""The gateway's Alembic migration against PostgreSQL: it builds exactly the tables the code uses."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, create_engine
+
+from auction_gateway.domain import new_task
+from auction_gateway.handlers import record_status
+from auction_gateway.readmodel import SqlTaskReadModel
+from auction_gateway.tables import metadata
+from auction_shared.db import make_engine, make_session_factory
+from auction_shared.events import JobKind, TaskState, TaskStatus
+
+from .conftest import GatewayEnv
+
+
+def test_migration_matches_metadata(gateway_env: GatewayEnv) -> None:
+    settings = gateway_env.settings
+    engine = create_engine(
+        settings.database_url,
+        connect_args={"options": f"-c search_path={settings.database_schema}"},
+    )
+
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "compare_server_default": True}
+        )
+        return list(compare_metadata(context, metadata))
+
+    with engine.connect() as connection:
+        assert differences(connection) == []
+    engine.dispose()
+
+
+async def test_purge_deletes_old_finished_tasks_and_steps(gateway_env: GatewayEnv) -> None:
+    settings = gateway_env.settings
+    engine = make_engine(settings.database_url, settings.database_schema)
+    sessions = make_session_factory(engine)
+    now = datetime.now(UTC)
+    old = now - timedelta(hours=30)
+    try:
+        async with sessions() as session, session.begin():
+            tasks = SqlTaskReadModel(session)
+            for task_id, when in (("old", old), ("new", now)):
+                await tasks.save(
+                    new_task(
+                        task_id=task_id,
+                        job="format",
+                        warehouse="maule",
+                        event_id="4412",
+                        requested_by="it",
+                        now=when,
+                    )
+                )
+                done = TaskStatus(
+                    task_id=task_id,
+                    job=JobKind.FORMAT,
+                    state=TaskState.COMPLETED,
+                    progress=100,
+                    service="formatter",
+                    sequence=5,
+                )
+                assert await record_status(tasks, done, when)
+        async with sessions() as session, session.begin():
+            purged = await SqlTaskReadModel(session).purge_finished(now - timedelta(hours=24))
+        async with sessions() as session:
+            tasks = SqlTaskReadModel(session)
+            remaining = [task.task_id for task in await tasks.recent(old - timedelta(hours=1))]
+            old_steps = await tasks.steps("old")
+        assert purged == 1
+        assert remaining == ["new"]
+        assert old_steps == []
+    finally:
+        await engine.dispose()
+        await asyncio.sleep(0)
