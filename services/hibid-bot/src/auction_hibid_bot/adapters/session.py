@@ -183,8 +183,10 @@ class SiteSession:
                 raise
             except (SiteServerError, PlaywrightError) as error:
                 if attempt == self.policy.max_attempts:
-                    raise StepFailed(f"log-on failed after {attempt} attempts: {error}") from error
-                log.warning("site_logon_retry", attempt=attempt, error=str(error))
+                    raise StepFailed(
+                        f"log-on failed after {attempt} attempts: {_short(error)}"
+                    ) from error
+                log.warning("site_logon_retry", attempt=attempt, error=_short(error))
                 await asyncio.sleep(self.policy.delay(attempt))
                 continue
             # Leave the page the form redirected to, so no later trace snapshot contains log-on state.
