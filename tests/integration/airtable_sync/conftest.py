@@ -31,8 +31,14 @@ MAULE_INVENTORY = "tblg6d2IRW2fw6L44"
 DEMO_SEND_TO_AUCTION = 2  # records of the Maule demo base with Status 'Send to Auction'
 
 
-def demo_seed(*, extra_maule_records: int = 0, empty_sahara_view: bool = False) -> Seed:
-    """Return the demo seed, optionally with generated Maule records in 'Send to Auction'."""
+# Generated Maule records in the "Remove Dups" view: (product name, copies, MSRP).
+DUPLICATE_GROUPS = (("Desk Lamp", 6, 20), ("Electric Kettle", 3, 30))
+
+
+def demo_seed(
+    *, extra_maule_records: int = 0, empty_sahara_view: bool = False, duplicates: bool = False
+) -> Seed:
+    """Return the demo seed, optionally with generated Maule records in its two views."""
     document: dict[str, Any] = copy.deepcopy(yaml.safe_load(DEMO_SEED.read_text()))
     bases = {base["id"]: base for base in document["bases"]}
     maule = next(t for t in bases[MAULE_BASE]["tables"] if t["name"] == "Inventory")
@@ -50,6 +56,22 @@ def demo_seed(*, extra_maule_records: int = 0, empty_sahara_view: bool = False) 
                 }
             }
         )
+    if duplicates:
+        lot = 7000
+        for name, copies, msrp in DUPLICATE_GROUPS:
+            for copy_number in range(copies):
+                lot += 1
+                maule["records"].append(
+                    {
+                        "fields": {
+                            "Lot Number": lot,
+                            "Product Name": name if copy_number % 2 else name.upper(),
+                            "MSRP": msrp,
+                            "Auction Count": copy_number + 1,
+                            "Status": "Remove Dups",
+                        }
+                    }
+                )
     if empty_sahara_view:
         for table in bases[SAHARA_BASE]["tables"]:
             for record in table.get("records") or []:

@@ -126,3 +126,7 @@ def inventory_records(sandbox: RunningSandbox) -> list[dict[str, Any]]:
     sandbox.sandbox.rate_limiter.clear()
     records: list[dict[str, Any]] = sandbox.api().table(MAULE_BASE, MAULE_INVENTORY).all()
     return records
+
+
+def event_bytes(payload: Payload, task_id: str, subject: str | None = None) -> bytes:
+    return encode(make_envelope(payload, source="/test", task_id=task_id, subject=subject))

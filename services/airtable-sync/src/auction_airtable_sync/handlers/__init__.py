@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,21 @@ class Dependencies:
         return warehouse
 
 
+@contextmanager
+def rejecting_permanent_errors(location: Location) -> Iterator[None]:
+    """Turn permanent Airtable errors inside the block into rejections; others propagate.
+
+    A rejection ends the task in ERROR at once, because retrying a bad token or an unknown
+    table fails the same way. Rate limits and server errors propagate to the consumer's retries.
+    """
+    try:
+        yield
+    except AirtableError as error:
+        if error.is_permanent:
+            raise rejection_for(error, location) from error
+        raise
+
+
 def rejection_for(error: AirtableError, location: Location) -> RejectedRequest:
     """Turn a permanent Airtable error into a task error that names what to fix."""
     where = location.describe()
@@ -80,7 +96,7 @@ async def read_all_pages(
     """
     records: list[dict[str, Any]] = []
     pages = 0
-    try:
+    with rejecting_permanent_errors(location):
         async for page in iterate_in_thread(airtable.iterate_records(location, fields)):
             pages += 1
             records.extend(page)
@@ -91,8 +107,4 @@ async def read_all_pages(
                 warehouse=warehouse,
                 event_id=event_id,
             )
-    except AirtableError as error:
-        if error.is_permanent:
-            raise rejection_for(error, location) from error
-        raise
     return records

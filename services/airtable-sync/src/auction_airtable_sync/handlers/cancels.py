@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from auction_airtable_sync.adapters.airtable import AirtableError, Location
+from auction_airtable_sync.adapters.airtable import Location
 from auction_airtable_sync.domain import cancels
-from auction_airtable_sync.handlers import Dependencies, rejection_for
+from auction_airtable_sync.handlers import Dependencies, rejecting_permanent_errors
 from auction_shared.events import Envelope
 from auction_shared.events.codec import payload_as
 from auction_shared.events.models import Payload, TaskState, VoidCompleted
@@ -55,12 +55,8 @@ async def on_void_completed(
 
     batches = cancels.batches(parsed.rows)
     for number, batch in enumerate(batches, start=1):
-        try:
+        with rejecting_permanent_errors(location):
             await asyncio.to_thread(deps.airtable.upsert, location, batch, cancels.MERGE_FIELDS)
-        except AirtableError as error:
-            if error.is_permanent:
-                raise rejection_for(error, location) from error
-            raise
         await ctx.progress(
             99 * number // len(batches),
             STAGE,

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from auction_airtable_sync.adapters.airtable import AirtableError, Location
+from auction_airtable_sync.adapters.airtable import Location
 from auction_airtable_sync.adapters.repository import StoredDedupePlan
 from auction_airtable_sync.config import AirtableWarehouse
 from auction_airtable_sync.domain import dedupe
 from auction_airtable_sync.domain.import_plan import BATCH_SIZE
-from auction_airtable_sync.handlers import Dependencies, read_all_pages, rejection_for
+from auction_airtable_sync.handlers import Dependencies, read_all_pages, rejecting_permanent_errors
 from auction_shared.events import Envelope
 from auction_shared.events.codec import payload_as
 from auction_shared.events.models import (
@@ -211,13 +211,9 @@ async def _write_updates(
     total = -(-len(updates) // BATCH_SIZE)
     for number, start in enumerate(range(0, len(updates), BATCH_SIZE), start=1):
         batch = updates[start : start + BATCH_SIZE]
-        try:
+        with rejecting_permanent_errors(location):
             # typecast: Airtable adds the auction number as a new option of the multi-select.
             await asyncio.to_thread(deps.airtable.update, location, batch, typecast=True)
-        except AirtableError as error:
-            if error.is_permanent:
-                raise rejection_for(error, location) from error
-            raise
         await ctx.progress(
             40 + 59 * number // total,
             APPLY_STAGE,

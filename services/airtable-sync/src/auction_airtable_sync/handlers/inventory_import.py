@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from auction_airtable_sync.adapters.airtable import AirtableError, Location
+from auction_airtable_sync.adapters.airtable import Location
 from auction_airtable_sync.adapters.repository import ImportPlan, NewImport
 from auction_airtable_sync.domain import import_plan
 from auction_airtable_sync.domain.manifest import (
@@ -21,7 +21,7 @@ from auction_airtable_sync.domain.manifest import (
     ParsedManifest,
     read_manifest,
 )
-from auction_airtable_sync.handlers import Dependencies, read_all_pages, rejection_for
+from auction_airtable_sync.handlers import Dependencies, read_all_pages, rejecting_permanent_errors
 from auction_shared.events import Envelope
 from auction_shared.events.codec import payload_as
 from auction_shared.events.models import (
@@ -182,17 +182,13 @@ async def _write_batches(
     batches = import_plan.pending_batches(plan.units)
     done = total - len(batches)
     for batch in batches:
-        try:
+        with rejecting_permanent_errors(location):
             written = await asyncio.to_thread(
                 deps.airtable.upsert,
                 location,
                 [unit.fields for unit in batch],
                 [import_plan.LOT_NUMBER_FIELD],
             )
-        except AirtableError as error:
-            if error.is_permanent:
-                raise rejection_for(error, location) from error
-            raise
         if len(written) != len(batch):
             raise RuntimeError(
                 f"Airtable returned {len(written)} records for a batch of {len(batch)}"
