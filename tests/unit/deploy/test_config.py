@@ -6,9 +6,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import AliasChoices
 
 import auction_airtable_sync.config as airtable_sync_config
 import auction_formatter.config.loader as formatter_config
+import auction_hibid_bot.config as hibid_bot_config
+from auction_airtable_sync.settings import AirtableSyncSettings
+from auction_formatter.entrypoint import FormatterSettings
+from auction_gateway.settings import GatewaySettings
+from auction_hibid_bot.settings import HibidBotSettings
+from auction_images.entrypoint import ImagesSettings
+from auction_shared.settings import ServiceSettings
 from auction_shared.topics import all_topics
 from scripts.k8s.manifests import dev_secrets, topics_yaml
 from scripts.k8s.tools import REPO_ROOT
@@ -100,19 +108,20 @@ def test_kafka_topics_cover_catalogue(resources: dict[str, list[Resource]]) -> N
 
 
 @pytest.mark.parametrize(
-    ("folder", "packaged"),
+    ("copy", "packaged"),
     [
-        ("formatter", formatter_config.DEFAULT_WAREHOUSES_PATH),
-        ("airtable-sync", airtable_sync_config.PACKAGED_WAREHOUSES_FILE),
+        ("formatter/warehouses.yaml", formatter_config.DEFAULT_WAREHOUSES_PATH),
+        ("airtable-sync/warehouses.yaml", airtable_sync_config.PACKAGED_WAREHOUSES_FILE),
+        ("hibid-bot/templates.yaml", hibid_bot_config.DEFAULT_TEMPLATES_PATH),
     ],
 )
-def test_base_warehouses_equal_packaged(folder: str, packaged: Path) -> None:
-    copy = K8S_DIR / "base" / folder / "warehouses.yaml"
-    assert copy.read_text() == packaged.read_text(), f"copy {packaged} to {copy}"
+def test_base_config_files_equal_packaged(copy: str, packaged: Path) -> None:
+    path = K8S_DIR / "base" / copy
+    assert path.read_text() == packaged.read_text(), f"copy {packaged} to {path}"
 
 
 @pytest.mark.parametrize("overlay", SERVICE_OVERLAYS)
-def test_warehouses_config_maps_load(
+def test_config_files_load(
     resources: dict[str, list[Resource]], overlay: str, tmp_path: Path
 ) -> None:
     formatter_file = tmp_path / "formatter.yaml"
@@ -125,6 +134,11 @@ def test_warehouses_config_maps_load(
     )
     assert set(formatter_config.load_warehouses(formatter_file).keys) == {"maule", "sahara"}
     assert airtable_sync_config.load_warehouses(airtable_file).ids == ["maule", "sahara"]
+    templates_file = tmp_path / "templates.yaml"
+    templates_file.write_text(
+        find_config_map(resources[overlay], "hibid-bot-templates")["data"]["templates.yaml"]
+    )
+    assert set(hibid_bot_config.load_templates(templates_file).warehouses) >= {"maule", "sahara"}
 
 
 @pytest.mark.parametrize(
@@ -132,10 +146,11 @@ def test_warehouses_config_maps_load(
     [
         ("formatter", "AUCTION_WAREHOUSES_FILE", "formatter-warehouses"),
         ("airtable-sync", "AUCTION_AIRTABLE_WAREHOUSES_FILE", "airtable-sync-warehouses"),
+        ("hibid-bot", "AUCTION_TEMPLATES_FILE", "hibid-bot-templates"),
     ],
 )
 @pytest.mark.parametrize("overlay", SERVICE_OVERLAYS)
-def test_warehouses_file_mounted(
+def test_config_file_mounted(
     resources: dict[str, list[Resource]],
     overlay: str,
     service: str,
@@ -221,3 +236,48 @@ def test_gateway_ingress_allowed(resources: dict[str, list[Resource]], overlay: 
         for port in rule.get("ports", [])
     }
     assert 8000 in ingress_ports
+
+
+SETTINGS_CLASSES: dict[str, type[ServiceSettings]] = {
+    "gateway": GatewaySettings,
+    "formatter": FormatterSettings,
+    "images": ImagesSettings,
+    "airtable-sync": AirtableSyncSettings,
+    "hibid-bot": HibidBotSettings,
+}
+
+
+def settings_variables(service: str) -> set[str]:
+    """Return every AUCTION_ variable that the service's settings read."""
+    names = {f"AUCTION_{service.upper().replace('-', '_')}_DATABASE_URL"}
+    for field_name, field in SETTINGS_CLASSES[service].model_fields.items():
+        names.add(f"AUCTION_{field_name.upper()}")
+        if isinstance(field.validation_alias, AliasChoices):
+            names.update(str(choice) for choice in field.validation_alias.choices)
+    if service == "hibid-bot":
+        # resolve_account reads one user name and password per warehouse.
+        for warehouse in ("MAULE", "SAHARA"):
+            names.update(
+                {f"AUCTION_SITE_{warehouse}_USERNAME", f"AUCTION_SITE_{warehouse}_PASSWORD"}
+            )
+    return names
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("overlay", SERVICE_OVERLAYS)
+def test_variables_known_to_settings(
+    resources: dict[str, list[Resource]], overlay: str, service: str
+) -> None:
+    container = find(resources[overlay], "Deployment", service)["spec"]["template"]["spec"][
+        "containers"
+    ][0]
+    names = {entry["name"] for entry in container.get("env", [])}
+    config_maps = {r["metadata"]["name"]: r for r in resources[overlay] if r["kind"] == "ConfigMap"}
+    for source in container["envFrom"]:
+        names.update(config_maps[source["configMapRef"]["name"]]["data"])
+    unknown = sorted(
+        name
+        for name in names
+        if name.startswith("AUCTION_") and name not in settings_variables(service)
+    )
+    assert not unknown, f"{service} does not read {unknown}"
