@@ -26,6 +26,7 @@ from auction_hibid_bot.domain.sales import (
     classify_paid_cell,
     event_has_ended,
     has_invoice,
+    normalize_export,
     not_ended_reason,
 )
 from auction_hibid_bot.domain.schedule import event_schedule
@@ -57,6 +58,12 @@ def test_import_report_counts_and_errors() -> None:
     assert report.row_errors[0].message.startswith("Category 9 is a parent category. Image 1")
     assert report.row_errors[1].title == ""
     assert report.row_errors[1].message == "Title is required."
+
+
+def test_import_report_status() -> None:
+    assert parse_import_report(REPORT).status == "Completed"
+    assert parse_import_report(REPORT).stopped_early is False
+    assert parse_import_report(REPORT.replace("Status: Completed", "Status: Failed")).stopped_early
 
 
 def test_import_report_without_failures() -> None:
@@ -214,3 +221,19 @@ def test_retryable_status(status: int, retry: bool) -> None:
 )
 def test_safe_key_part(text: str, expected: str) -> None:
     assert safe_key_part(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("export", "expected"),
+    [
+        (
+            b'Lot Number,Date/Time,Buyer\r\nM101,"12/03/2026 06:30:00 PM",x\r\n',
+            b'Lot #,Date/Time,Buyer\r\nM101,"12/03/2026 06:30:00 PM",x\r\n',
+        ),
+        (b"Lot #,Buyer\r\nM1,x\r\n", b"Lot #,Buyer\r\nM1,x\r\n"),
+        (b"Lot Number,Buyer\nM1,x\n", b"Lot #,Buyer\nM1,x\n"),
+        (b"Lot Number,Buyer", b"Lot #,Buyer"),
+    ],
+)
+def test_normalize_export_lot_column(export: bytes, expected: bytes) -> None:
+    assert normalize_export(export) == expected

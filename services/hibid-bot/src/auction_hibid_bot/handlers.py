@@ -21,8 +21,13 @@ from auction_hibid_bot.adapters.pages import EventForm, ImportRefused, SaleRow
 from auction_hibid_bot.adapters.session import Artifacts, BrowserPool, SiteSession
 from auction_hibid_bot.config import SiteTemplates, UnknownWarehouseError
 from auction_hibid_bot.domain.csv_file import CsvFileError, check_event_ids
-from auction_hibid_bot.domain.import_report import ImportReport, rejection_summary
+from auction_hibid_bot.domain.import_report import (
+    ImportReport,
+    ReportFormatError,
+    rejection_summary,
+)
 from auction_hibid_bot.domain.retry import RetryPolicy
+from auction_hibid_bot.domain.sales import normalize_export
 from auction_hibid_bot.domain.schedule import (
     EventSchedule,
     ScheduleError,
@@ -89,6 +94,7 @@ def rejections() -> Iterator[None]:
         EventNotEnded,
         ObjectNotFound,
         ChecksumMismatch,
+        ReportFormatError,
     ) as error:
         raise RejectedRequest(str(error)) from None
 
@@ -241,6 +247,7 @@ def make_upload_handler(deps: BotDeps) -> Any:
                 succeeded=row["rows_succeeded"] or 0,
                 failed=row["rows_failed"] or 0,
                 row_errors=[RowError.model_validate(item) for item in row["row_errors"] or []],
+                status=row["site_status"] or "",
             )
             await _finish_upload(ctx, request, report, key, already_imported=True)
             return
@@ -334,6 +341,13 @@ async def _finish_upload(
     message = f"{report.succeeded} of {report.total} rows {verb}"
     if report.failed:
         message += f"; {report.failed} rows failed, see the row errors"
+    if report.stopped_early:
+        # The rows the site did import stay, so the version is recorded as done and not resent.
+        state = TaskState.ERROR
+        message += (
+            "; the site's import stopped part-way (report status Failed): check the event's "
+            "lots on the site before uploading a new version"
+        )
     if already_imported:
         message += " (this CSV version was imported before; it was not sent again)"
     async with ctx.transaction() as tx:
@@ -346,6 +360,7 @@ async def _finish_upload(
                 rows_succeeded=report.succeeded,
                 rows_failed=report.failed,
                 row_errors=errors,
+                site_status=report.status[:20],
             )
         await tx.outbox.publish(
             UploadCompleted(
@@ -374,6 +389,7 @@ async def _finish_upload(
                 "rows_total": report.total,
                 "rows_succeeded": report.succeeded,
                 "rows_failed": report.failed,
+                "site_status": report.status,
             },
         )
     ctx.log.info(
@@ -430,7 +446,7 @@ def make_void_handler(deps: BotDeps) -> Any:
                     max_voids=deps.settings.max_voids_per_task,
                     on_void=count,
                 )
-                exported = await export_voided(site, request.event_id)
+                exported = normalize_export(await export_voided(site, request.event_id))
 
         # Buyer data: the private bucket only, and never in logs or task messages.
         export = await deps.store.put_bytes(

@@ -69,6 +69,7 @@ csv_uploads = Table(
     Column("rows_succeeded", Integer, nullable=True),
     Column("rows_failed", Integer, nullable=True),
     Column("row_errors", JSON, nullable=True),
+    Column("site_status", String(20), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -160,6 +161,7 @@ async def start_upload(
         "rows_succeeded": None,
         "rows_failed": None,
         "row_errors": None,
+        "site_status": None,
     }
     await session.execute(
         insert(csv_uploads)

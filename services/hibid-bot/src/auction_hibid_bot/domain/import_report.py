@@ -22,6 +22,7 @@ from auction_shared.events import RowError
 MAX_ROW_ERRORS = 1000
 MESSAGE_LIMIT = 2000
 
+_STATUS_LINE = re.compile(r"^Status:\s*(\S.*?)\s*$", re.MULTILINE)
 _COUNT = re.compile(r"^(Total rows|Succeeded|Failed):\s*(\d+)\s*$", re.MULTILINE)
 _LINE = re.compile(r'^Line:\s*(\d+),\s*Title:\s*"(.*)"\s*$')
 _STATUS = re.compile(r"^\s*-\s+(.*\S)\s*$")
@@ -37,6 +38,12 @@ class ImportReport:
     succeeded: int
     failed: int
     row_errors: list[RowError] = field(default_factory=list)
+    # The site's import status: "Completed", or "Failed" when the import stopped part-way.
+    status: str = ""
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.status.strip().lower() == "failed"
 
 
 def parse_import_report(text: str) -> ImportReport:
@@ -69,11 +76,13 @@ def parse_import_report(text: str) -> ImportReport:
         if line is not None and status:
             messages.append(status.group(1))
     flush()
+    status = _STATUS_LINE.search(text)
     return ImportReport(
         total=counts["Total rows"],
         succeeded=counts["Succeeded"],
         failed=counts["Failed"],
         row_errors=errors,
+        status=status.group(1) if status else "",
     )
 
 

@@ -7,6 +7,8 @@ On the site's sales transaction report each sale has a paid/void cell: an icon w
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +17,9 @@ from enum import StrEnum
 # Event statuses on the site run Draft → Preview/Scheduled → Active → Closing → Closed → Archived.
 ENDED_STATUSES = frozenset({"closed", "archived"})
 VOID_LINK_TEXT = "Void Sale"
+# The export's first column is "Lot #"; the live site may name it "Lot Number".
+EXPORT_LOT_COLUMN = "Lot #"
+EXPORT_LOT_ALIASES = frozenset({"Lot Number"})
 SITE_DATETIME_FORMATS = ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M")
 
 
@@ -72,3 +77,19 @@ def parse_site_datetime(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def normalize_export(data: bytes) -> bytes:
+    """Rename a "Lot Number" header of the sales export to "Lot #"; the rows stay byte for byte."""
+    text = data.decode("utf-8-sig")
+    header_line, newline, rest = text.partition("\n")
+    ending = "\r\n" if header_line.endswith("\r") else "\n"
+    header = next(csv.reader([header_line.rstrip("\r")]), [])
+    if not any(name in EXPORT_LOT_ALIASES for name in header):
+        return data
+    renamed = [EXPORT_LOT_COLUMN if name in EXPORT_LOT_ALIASES else name for name in header]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(renamed)
+    if not newline:
+        return buffer.getvalue().encode()
+    return (buffer.getvalue() + ending + rest).encode()
