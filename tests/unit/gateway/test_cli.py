@@ -64,13 +64,13 @@ def test_wrong_password_exit_2(harness: Harness, monkeypatch: pytest.MonkeyPatch
 
 
 def test_unreachable_gateway_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(connection: Connection) -> httpx.Client:
+    def refusing_client(connection: Connection) -> httpx.Client:
         def handler(request: httpx.Request) -> httpx.Response:
             raise httpx.ConnectError("connection refused", request=request)
 
         return httpx.Client(base_url=connection.base_url, transport=httpx.MockTransport(handler))
 
-    monkeypatch.setattr(client_module, "make_http_client", refuse)
+    monkeypatch.setattr(client_module, "make_http_client", refusing_client)
     result = runner.invoke(app, ["--gateway", "http://127.0.0.1:9", "tasks"])
     assert result.exit_code == 3
     assert "Cannot reach the gateway at http://127.0.0.1:9" in result.output

@@ -196,6 +196,7 @@ def test_result_page_with_side_files(harness: Harness, browser: TestClient) -> N
     state = harness.database.state
     state.versions[("4412", 1)] = csv_version("4412", 1, lot_count=3, created_at=NOW)
     state.versions[("4412", 2)] = csv_version("4412", 2, lot_count=2, warning_count=1)
+
     prefix = "formatted/4412/v2/"
     harness.side_files.objects[("auction-private", prefix + "warnings.json")] = json.dumps(
         [
@@ -218,6 +219,7 @@ def test_result_page_with_side_files(harness: Harness, browser: TestClient) -> N
             }
         ]
     ).encode()
+
     page = browser.get("/events/4412/result").text
     assert '<dd id="lot-count">2</dd>' in page
     assert 'id="download-csv" href="/events/4412/csv/2/download"' in page

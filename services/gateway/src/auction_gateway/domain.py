@@ -47,31 +47,31 @@ def parse_starting_price(raw: str | None) -> Decimal | None:
     text = (raw or "").strip()
     if not text:
         return None
-    shown = text[:40]
+    quoted = text[:40]
     match = PRICE_PATTERN.match(text.removeprefix("$").strip())
     if match is None:
         raise _price_error(
-            shown,
-            f"Starting price {shown!r} is not an amount; enter a positive number with at most "
+            quoted,
+            f"Starting price {quoted!r} is not an amount; enter a positive number with at most "
             "2 decimals, like 5 or 2.50, or leave it empty to use the pricing rules.",
         )
     cents = match.group("cents") or ""
     if len(cents) > 2:
         raise _price_error(
-            shown,
-            f"Starting price {shown!r} has more than 2 decimals; enter cents at most, like 2.50.",
+            quoted,
+            f"Starting price {quoted!r} has more than 2 decimals; enter cents at most, like 2.50.",
         )
     try:
         price = Decimal(match.group(0)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise _price_error(shown, f"Starting price {shown!r} is not an amount.") from None
+        raise _price_error(quoted, f"Starting price {quoted!r} is not an amount.") from None
     if price <= 0:
         raise _price_error(
-            shown,
-            f"Starting price {shown!r} must be above 0; leave it empty to use the pricing rules.",
+            quoted,
+            f"Starting price {quoted!r} must be above 0; leave it empty to use the pricing rules.",
         )
     if price > MAX_PRICE:
-        raise _price_error(shown, f"Starting price {shown!r} is above the maximum {MAX_PRICE}.")
+        raise _price_error(quoted, f"Starting price {quoted!r} is above the maximum {MAX_PRICE}.")
     return price
 
 
@@ -262,7 +262,7 @@ def new_task(
 def merge_status(
     current: TaskRecord | None, status: TaskStatus, now: datetime
 ) -> TaskRecord | None:
-    """Return the task after `status`, or None when an equal or newer status is already shown.
+    """Return the task after `status`, or None when an equal or newer status is already quoted.
 
     The status with the highest sequence wins, so statuses that arrive out of order cannot move a
     finished task back to IN_PROGRESS. Ids the status lacks are kept from the current record.

@@ -2,7 +2,8 @@
 
 For `formatted/<event>/v<n>/lots.csv` the formatter writes `warnings.json` (a list of row warnings)
 and `preview.json` (a list of `{lot_number, title, price, image_url}`) under the same prefix in the
-private bucket. Both may be missing or malformed: the result page then says so instead of failing.
+private bucket. Either may be missing or malformed, and the result page then shows a note
+instead of failing.
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ def _parse_list(
         return SideFile(
             problem=f"{name} is not in the expected format ({error.error_count()} errors)."
         )
-    shown = items if limit is None else items[:limit]
-    return SideFile(items=shown, total=len(items))
+    kept = items if limit is None else items[:limit]
+    return SideFile(items=kept, total=len(items))
 
 
 async def load_details(files: SideFiles, csv: ObjectRef) -> ResultDetails:

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from auction_shared.db import MessagingTables, service_metadata
 
-# The schema's default name; table names stay unqualified and each connection's search path picks
-# the schema (AUCTION_DATABASE_SCHEMA), so tests can migrate a schema of their own.
+# The schema's default name. Table names stay unqualified because each connection's search path
+# selects the schema (AUCTION_DATABASE_SCHEMA), so tests can migrate a schema of their own.
 DEFAULT_SCHEMA = "gateway"
 
 metadata = service_metadata()

@@ -25,6 +25,9 @@ def list_events(
 ) -> None:
     """List catalogue events, latest start first."""
     rows = gateway_client(ctx).get("/api/v1/events", warehouse=warehouse, active=active or None)
+    if not rows:
+        console.print("No events match; add one with `auctionctl events add`.")
+        return
     table = Table()
     table.add_column("event id", no_wrap=True)
     for name in ("warehouse", "title", "start", "end", "active"):

@@ -19,6 +19,9 @@ def register(app: typer.Typer) -> None:
 def list_tasks(ctx: typer.Context) -> None:
     """List tasks of the retention window (24 hours by default), newest first."""
     rows = gateway_client(ctx).get("/api/v1/tasks")
+    if not rows:
+        console.print("No tasks in the retention window.")
+        return
     table = Table()
     # Ids are copied into other commands: never wrap or shorten them.
     table.add_column("task id", no_wrap=True)

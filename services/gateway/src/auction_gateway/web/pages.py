@@ -27,6 +27,9 @@ from auction_gateway.domain import (
     retention_cutoff,
 )
 from auction_gateway.results import PREVIEW_LIMIT, load_details
+from auction_shared.logging import get_logger
+
+log = get_logger(__name__)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -80,6 +83,8 @@ async def login(
 ) -> Response:
     target = safe_next_path(next)
     if not gateway.login.verify(username, password):
+        # The user name is not logged: people sometimes type their password into that field.
+        log.warning("login_rejected", client=request.client.host if request.client else None)
         return render(
             request,
             "login.html",
@@ -88,6 +93,7 @@ async def login(
         )
     response = RedirectResponse(target, status_code=303)
     gateway.cookies.set_on(response, username)
+    log.info("login_accepted", user=username)
     return response
 
 
