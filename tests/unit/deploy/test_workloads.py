@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import yaml
 
+from auction_shared.events.models import Payload
+from auction_shared.messaging import ServiceRuntime
 from auction_shared.topics import all_topics
 from scripts.k8s.validate import K8S_DIR
 
@@ -216,3 +219,65 @@ def test_service_and_budget_select_pods(
     budget = find(resources[overlay], "PodDisruptionBudget", service)
     assert budget["spec"]["selector"]["matchLabels"] == selector
     assert ("minAvailable" in budget["spec"]) != ("maxUnavailable" in budget["spec"])
+
+
+def build_gateway() -> None:
+    from auction_gateway.entrypoint import create_app
+    from auction_gateway.settings import GatewaySettings
+
+    create_app(GatewaySettings(environment="development"))
+
+
+def build_formatter() -> None:
+    from auction_formatter.entrypoint import FormatterSettings, create_app
+
+    create_app(FormatterSettings(environment="development", service_name="formatter"))
+
+
+def build_images() -> None:
+    from auction_images.entrypoint import ImagesSettings, create_app
+
+    create_app(ImagesSettings(environment="development", service_name="images"))
+
+
+def build_airtable_sync() -> None:
+    from auction_airtable_sync.entrypoint import build_runtime
+    from auction_airtable_sync.settings import AirtableSyncSettings
+
+    build_runtime(AirtableSyncSettings(environment="development"))
+
+
+def build_hibid_bot() -> None:
+    from auction_hibid_bot.entrypoint import create_app
+    from auction_hibid_bot.settings import HibidBotSettings
+
+    create_app(HibidBotSettings(environment="development", service_name="hibid-bot"))
+
+
+# Each service's wiring function. Building one subscribes its handlers without connecting to
+# Kafka, PostgreSQL or S3.
+BUILDERS: dict[str, Callable[[], None]] = {
+    "gateway": build_gateway,
+    "formatter": build_formatter,
+    "images": build_images,
+    "airtable-sync": build_airtable_sync,
+    "hibid-bot": build_hibid_bot,
+}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_consumes_annotation_matches_code(
+    resources: dict[str, list[Resource]], monkeypatch: pytest.MonkeyPatch, service: str
+) -> None:
+    subscribed: list[str] = []
+
+    def record(
+        runtime: ServiceRuntime, model: type[Payload], *args: object, **kwargs: object
+    ) -> None:
+        subscribed.append(model.topic)
+
+    monkeypatch.setattr(ServiceRuntime, "subscribe", record)
+    BUILDERS[service]()
+    deployment = find(resources["overlays/prod"], "Deployment", service)
+    annotated = deployment["metadata"]["annotations"]["auction-ops/consumes"].split(",")
+    assert sorted(annotated) == sorted(subscribed)
