@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 from playwright.async_api import Page
 
-from auction_hibid_bot.adapters.navigation import SitePageError, SiteServerError
+from auction_hibid_bot.adapters.navigation import (
+    SitePageError,
+    SiteRejectedError,
+    SiteServerError,
+)
 from auction_hibid_bot.adapters.pages import (
     CreateEventPage,
     EventDetailsPage,
@@ -28,7 +32,11 @@ from auction_hibid_bot.adapters.pages import (
 )
 from auction_hibid_bot.adapters.session import SiteSession
 from auction_hibid_bot.domain.events import find_existing_event
-from auction_hibid_bot.domain.import_report import ImportReport, parse_import_report
+from auction_hibid_bot.domain.import_report import (
+    ImportReport,
+    ReportFormatError,
+    parse_import_report,
+)
 from auction_hibid_bot.domain.sales import (
     EventState,
     PaidCell,
@@ -158,7 +166,10 @@ async def wait_for_report(
             if path is not None:
                 shown = await reports.read(path)
                 if shown.status.strip().lower() in REPORT_DONE_STATUSES:
-                    return parse_import_report(shown.text)
+                    try:
+                        return parse_import_report(shown.text)
+                    except ReportFormatError as error:
+                        raise SiteRejectedError(f"import report {path}: {error}") from error
             if time.monotonic() > deadline:
                 raise SiteServerError(
                     f"the import report of {file_name} was not finished after "

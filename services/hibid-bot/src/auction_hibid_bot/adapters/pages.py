@@ -25,7 +25,7 @@ from auction_hibid_bot.adapters.navigation import (
     open_path,
     submit,
 )
-from auction_hibid_bot.domain.events import ListedEvent, parse_confirmation
+from auction_hibid_bot.domain.events import ConfirmationError, ListedEvent, parse_confirmation
 from auction_hibid_bot.domain.import_report import parse_line_label
 from auction_hibid_bot.domain.sales import EventState, PaidCell, classify_paid_cell
 from auction_hibid_bot.domain.templates import EventTexts
@@ -172,7 +172,11 @@ class CreateEventPage:
                 "the site rejected the Create Event form: " + (detail or "no message shown")
             )
         text = await page.locator("body").inner_text()
-        return parse_confirmation(path, text)
+        try:
+            return parse_confirmation(path, text)
+        except ConfirmationError as error:
+            # The event may exist all the same; the retry looks for it before creating again.
+            raise SiteServerError(str(error)) from error
 
 
 class EventDetailsPage:
