@@ -10,12 +10,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from rich.console import Console
+from rich.progress import Progress
 from typer.testing import CliRunner
 
 from auction_gateway import jobs
 from auction_gateway.cli import client as client_module
 from auction_gateway.cli import csv_download
 from auction_gateway.cli.client import Connection, parse_sse
+from auction_gateway.cli.formatting import show_update
 from auction_gateway.cli.main import app
 from auction_gateway.records import TaskRecord
 
@@ -207,3 +210,24 @@ def test_csv_unknown_version_exit_2(harness: Harness, tmp_path: Path) -> None:
     assert "its versions are 1" in result.output
     none = runner.invoke(app, ["csv", "--event", "9999", "-o", str(tmp_path / "x")])
     assert none.exit_code == 2
+
+
+def test_reconnect_prints_each_step_once() -> None:
+    output = Console(record=True, width=200)
+    progress = Progress(console=output)
+    bar = progress.add_task("NOT_STARTED", total=100)
+    step = {
+        "sequence": 7,
+        "service": "formatter",
+        "state": "IN_PROGRESS",
+        "progress": 40,
+        "stage": "formatting",
+        "substage": "rows",
+        "message": "",
+    }
+    update = {"state": "IN_PROGRESS", "stage": "formatting", "progress": 40, "steps": [step]}
+    shown: set[int] = set()
+    show_update(progress, bar, update, shown)
+    show_update(progress, bar, update, shown)
+    assert output.export_text().count("formatter: IN_PROGRESS 40% formatting / rows") == 1
+    assert progress.tasks[0].completed == 40

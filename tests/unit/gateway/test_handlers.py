@@ -104,7 +104,9 @@ async def test_follow_task_until_final() -> None:
             signal.notify()
 
     producer = asyncio.create_task(produce())
-    async for update in follow_task(database.unit_of_work(), "t-1", signal, poll_seconds=5):
+    async for update in follow_task(
+        database.unit_of_work(), "t-1", signal, poll_seconds=5, max_seconds=30
+    ):
         updates.append(update)
     await producer
     assert [update.task.state for update in updates] == ["NOT_STARTED", "IN_PROGRESS", "COMPLETED"]
@@ -116,10 +118,22 @@ async def test_follow_unknown_task_ends() -> None:
     updates = [
         update
         async for update in follow_task(
-            database.unit_of_work(), "nope", ChangeSignal(), poll_seconds=1
+            database.unit_of_work(), "nope", ChangeSignal(), poll_seconds=1, max_seconds=30
         )
     ]
     assert updates == []
+
+
+async def test_follow_task_stops_at_max_seconds() -> None:
+    database = FakeDatabase()
+    database.state.tasks["t-1"] = task(state="IN_PROGRESS")
+    updates = [
+        update
+        async for update in follow_task(
+            database.unit_of_work(), "t-1", ChangeSignal(), poll_seconds=0.02, max_seconds=0.2
+        )
+    ]
+    assert [update.task.state for update in updates] == ["IN_PROGRESS"]
 
 
 async def test_purge_removes_only_old_finished_tasks() -> None:

@@ -47,14 +47,17 @@ async def follow_task(
     signal: ChangeSignal,
     *,
     poll_seconds: float,
+    max_seconds: float,
 ) -> AsyncIterator[TaskUpdate]:
     """Yield the task whenever it changes, starting with its current state, until it is final.
 
-    Ends at once when the task does not exist (or was purged while being followed).
+    Ends at once when the task does not exist (or was purged while being followed), and after
+    `max_seconds` so a task that never finishes does not hold a stream open forever.
     """
     last_sequence: int | None = None
     last_step = -1
-    while True:
+    deadline = asyncio.get_running_loop().time() + max_seconds
+    while asyncio.get_running_loop().time() < deadline:
         async with unit_of_work() as work:
             task = await work.tasks.get(task_id)
             steps = await work.tasks.steps(task_id, after_sequence=last_step) if task else []

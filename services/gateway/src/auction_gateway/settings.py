@@ -33,6 +33,7 @@ class GatewaySettings(ServiceSettings):
     task_retention_hours: float = Field(default=24.0, gt=0)
     task_purge_interval_seconds: float = Field(default=600.0, gt=0)
     stream_poll_seconds: float = Field(default=1.0, gt=0)
+    stream_max_seconds: float = Field(default=3600.0, gt=0)
     download_link_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
 
     demo_user: str = Field(default="demo", min_length=1, max_length=100)

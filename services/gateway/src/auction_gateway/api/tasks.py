@@ -42,7 +42,8 @@ async def stream_task(task_id: str, gateway: GatewayDep) -> EventSourceResponse:
     """Stream the task as server-sent events until it is final.
 
     Each `status` event carries the task (as in GET /tasks/{task_id}) with `steps` holding only the
-    steps recorded since the previous event. An `end` event follows the final state.
+    steps recorded since the previous event. An `end` event follows the final state. A stream
+    closes after AUCTION_STREAM_MAX_SECONDS without `end`: reconnect to keep following.
     """
     async with gateway.unit_of_work() as work:
         task = await work.tasks.get(task_id)
@@ -55,6 +56,7 @@ async def stream_task(task_id: str, gateway: GatewayDep) -> EventSourceResponse:
             task_id,
             gateway.changes,
             poll_seconds=gateway.settings.stream_poll_seconds,
+            max_seconds=gateway.settings.stream_max_seconds,
         ):
             body = TaskDetail.with_steps(update.task, update.new_steps)
             yield {"event": "status", "data": body.model_dump_json()}

@@ -76,6 +76,7 @@ def follow(client: GatewayClient, task_id: str, timeout: float) -> dict[str, Any
         TaskProgressColumn(),
         TimeElapsedColumn(),
     )
+    shown: set[int] = set()
     with Progress(*columns, console=console, transient=False) as progress:
         bar = progress.add_task("NOT_STARTED", total=100)
         while time.monotonic() < deadline:
@@ -86,7 +87,7 @@ def follow(client: GatewayClient, task_id: str, timeout: float) -> dict[str, Any
                     if event != "status":
                         continue
                     task = json.loads(data)
-                    show_update(progress, bar, task)
+                    show_update(progress, bar, task, shown)
                     if task["final"]:
                         return dict(task)
             except GatewayError as error:
@@ -102,9 +103,15 @@ def follow(client: GatewayClient, task_id: str, timeout: float) -> dict[str, Any
     )
 
 
-def show_update(progress: Progress, bar: TaskID, task: dict[str, Any]) -> None:
-    """Print the task's new steps above the bar and move the bar."""
+def show_update(progress: Progress, bar: TaskID, task: dict[str, Any], shown: set[int]) -> None:
+    """Print the task's steps not `shown` yet above the bar and move the bar.
+
+    A reconnected stream sends every step again, so `shown` keeps the printed sequences.
+    """
     for step in task.get("steps", []):
+        if step["sequence"] in shown:
+            continue
+        shown.add(step["sequence"])
         parts = (step["stage"], step["substage"], step["message"])
         text = " / ".join(part for part in parts if part)
         progress.console.print(

@@ -13,8 +13,14 @@
   const resultLink = document.getElementById("result-link");
   const connection = document.getElementById("connection");
   const source = new EventSource(root.dataset.streamUrl);
+  // A reconnected stream sends every step again: show each sequence once.
+  const shown = new Set([...messages.children].map((item) => item.dataset.sequence));
 
   function addStep(step) {
+    if (shown.has(String(step.sequence))) {
+      return;
+    }
+    shown.add(String(step.sequence));
     const item = document.createElement("li");
     item.dataset.sequence = step.sequence;
     const when = new Date(step.recorded_at).toLocaleTimeString();
