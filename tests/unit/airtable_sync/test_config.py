@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from auction_airtable_sync.config import WarehouseConfigError, load_warehouses
-from auction_airtable_sync.settings import AirtableSyncSettings
+from auction_airtable_sync.settings import AirtableSyncSettings, load_settings
 
 
 def test_packaged_file_has_both_warehouses() -> None:
@@ -57,3 +57,14 @@ def test_request_interval_below_limit_rejected(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("AUCTION_AIRTABLE_REQUEST_INTERVAL_MS", "150")
     with pytest.raises(ValidationError, match="airtable_request_interval_ms"):
         AirtableSyncSettings()
+
+
+def test_service_database_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUCTION_ENVIRONMENT", "development")
+    monkeypatch.setenv("AUCTION_DATABASE_URL", "postgresql+psycopg://shared@127.0.0.1/auction")
+    monkeypatch.setenv(
+        "AUCTION_AIRTABLE_SYNC_DATABASE_URL", "postgresql+psycopg://own@127.0.0.1/auction"
+    )
+    assert load_settings().database_url == "postgresql+psycopg://own@127.0.0.1/auction"
+    monkeypatch.delenv("AUCTION_AIRTABLE_SYNC_DATABASE_URL")
+    assert load_settings().database_url == "postgresql+psycopg://shared@127.0.0.1/auction"
