@@ -121,7 +121,7 @@ def plan_dedupe(
             (member for member in group if auction_number not in member.auctions),
             key=lambda member: (member.auction_count, member.lot_number or 0, member.record_id),
         )
-        taken = 0
+        tagged_in_group = 0
         for member in untagged[: max(0, allowed - already)]:
             if total >= target_msrp:
                 break
@@ -135,8 +135,8 @@ def plan_dedupe(
                 )
             )
             total += member.msrp
-            taken += 1
-        if taken:
+            tagged_in_group += 1
+        if tagged_in_group:
             touched += 1
 
     return DedupePlan(

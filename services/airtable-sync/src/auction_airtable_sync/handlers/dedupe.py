@@ -157,19 +157,19 @@ async def _apply(
         for tag in plan.tags
         if tag.record_id in current and plan.auction_number not in current[tag.record_id]
     ]
-    gone = [tag.record_id for tag in plan.tags if tag.record_id not in current]
+    missing_records = [tag.record_id for tag in plan.tags if tag.record_id not in current]
     await _write_updates(ctx, deps, request, location, updates)
 
-    tagged = len(plan.tags) - len(gone)
-    state = TaskState.WARNING if gone else TaskState.COMPLETED
+    tagged = len(plan.tags) - len(missing_records)
+    state = TaskState.WARNING if missing_records else TaskState.COMPLETED
     message = f"Tagged {tagged} records with auction {plan.auction_number} (plan {plan.plan_id})."
-    if gone:
-        message += f" {len(gone)} planned records are no longer in the view and were left alone."
+    if missing_records:
+        message += f" {len(missing_records)} planned records are no longer in the view and were left alone."
     result = {
         "plan_id": plan.plan_id,
         "records_tagged": tagged,
         "records_written": len(updates),
-        "records_missing": gone[:MAX_LISTED_TAGS],
+        "records_missing": missing_records[:MAX_LISTED_TAGS],
     }
     async with ctx.transaction() as tx:
         await deps.dedupe_plans.mark_applied(tx.session, plan.plan_id, ctx.task_id)
@@ -185,7 +185,9 @@ async def _apply(
         )
         completed = _completed(request, plan.plan_id, plan.msrp_total, tagged, plan.groups_touched)
         await _publish_result(ctx, tx.outbox, completed, state, message, result)
-    ctx.log.info("dedupe_applied", plan_id=plan.plan_id, written=len(updates), missing=len(gone))
+    ctx.log.info(
+        "dedupe_applied", plan_id=plan.plan_id, written=len(updates), missing=len(missing_records)
+    )
 
 
 def _check_plan(plan: StoredDedupePlan | None, request: DedupeRequested) -> None:
