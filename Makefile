@@ -5,7 +5,7 @@
 PYTHON ?= python3
 STACK := $(PYTHON) -m scripts.stack
 # mypy fails on a folder without Python files, so only folders that contain some are passed.
-MYPY_CANDIDATES := shared/src $(wildcard services/*/src) $(wildcard sandboxes/*/src) tests bench
+MYPY_CANDIDATES := shared/src $(wildcard services/*/src) $(wildcard sandboxes/*/src) tests bench scripts
 MYPY_PATHS = $(foreach dir,$(MYPY_CANDIDATES),$(if $(shell find $(dir) -name '*.py' -print -quit 2>/dev/null),$(dir)))
 
 .PHONY: up down status logs clean distclean install venv test lint typecheck pytest
