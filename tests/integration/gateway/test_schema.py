@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
@@ -12,6 +13,8 @@ from sqlalchemy import Connection, create_engine
 from auction_gateway.domain import new_task
 from auction_gateway.handlers import record_status
 from auction_gateway.readmodel import SqlTaskReadModel
+from auction_gateway.records import AuctionEvent
+from auction_gateway.repository import SqlEventCatalogue
 from auction_gateway.tables import metadata
 from auction_shared.db import make_engine, make_session_factory
 from auction_shared.events import JobKind, TaskState, TaskStatus
@@ -78,3 +81,29 @@ async def test_purge_deletes_old_finished_tasks_and_steps(gateway_env: GatewayEn
     finally:
         await engine.dispose()
         await asyncio.sleep(0)
+
+
+async def test_catalogue_on_postgres(gateway_env: GatewayEnv) -> None:
+    settings = gateway_env.settings
+    engine = make_engine(settings.database_url, settings.database_schema)
+    sessions = make_session_factory(engine)
+    now = datetime.now(UTC)
+    first = AuctionEvent("4412", "maule", "Weekly", now, now + timedelta(days=6))
+    try:
+        async with sessions() as session, session.begin():
+            events = SqlEventCatalogue(session)
+            assert await events.add(first)
+            assert not await events.add(replace(first, title="Again"))
+            await events.upsert(replace(first, event_id="5001", warehouse="sahara"))
+            await events.upsert(replace(first, event_id="5001", warehouse="sahara", title="New"))
+            changed = await events.set_active("4412", False)
+            assert await events.set_active("missing", False) is None
+        async with sessions() as session:
+            events = SqlEventCatalogue(session)
+            active = await events.find(active_only=True)
+            maule = await events.find(warehouse="maule")
+        assert changed is not None and changed.active is False
+        assert [(event.event_id, event.title) for event in active] == [("5001", "New")]
+        assert [event.title for event in maule] == ["Weekly"]
+    finally:
+        await engine.dispose()

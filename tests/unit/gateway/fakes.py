@@ -77,6 +77,13 @@ class FakeEventCatalogue:
     async def upsert(self, event: AuctionEvent) -> None:
         self._state.events[event.event_id] = event
 
+    async def set_active(self, event_id: str, active: bool) -> AuctionEvent | None:
+        if event_id not in self._state.events:
+            return None
+        changed = replace(self._state.events[event_id], active=active)
+        self._state.events[event_id] = changed
+        return changed
+
 
 class FakeTaskReadModel:
     def __init__(self, state: FakeState) -> None:

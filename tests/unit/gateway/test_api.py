@@ -193,3 +193,12 @@ def test_asyncapi_and_schemas(client: TestClient) -> None:
     assert schema["title"] == "auction.format.requested.v1"
     missing = client.get("/api/v1/schemas/auction.nope.v1")
     assert missing.status_code == 404
+
+
+def test_deactivate_event_hides_it(harness: Harness, client: TestClient) -> None:
+    harness.database.state.events["4412"] = event("4412", "maule")
+    changed = client.patch("/api/v1/events/4412", json={"active": False})
+    assert changed.status_code == 200
+    assert changed.json()["active"] is False
+    assert client.get("/api/v1/events", params={"active": True}).json() == []
+    assert client.patch("/api/v1/events/404", json={"active": False}).status_code == 404

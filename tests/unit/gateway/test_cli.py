@@ -231,3 +231,14 @@ def test_reconnect_prints_each_step_once() -> None:
     show_update(progress, bar, update, shown)
     assert output.export_text().count("formatter: IN_PROGRESS 40% formatting / rows") == 1
     assert progress.tasks[0].completed == 40
+
+
+def test_events_deactivate_and_activate(harness: Harness) -> None:
+    result = runner.invoke(app, ["events", "deactivate", "4412"])
+    assert result.exit_code == 0, result.output
+    assert harness.database.state.events["4412"].active is False
+    result = runner.invoke(app, ["events", "activate", "4412"])
+    assert result.exit_code == 0, result.output
+    assert harness.database.state.events["4412"].active is True
+    missing = runner.invoke(app, ["events", "activate", "nope"])
+    assert missing.exit_code == 2

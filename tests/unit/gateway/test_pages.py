@@ -249,3 +249,14 @@ def test_download_redirects_to_presigned_url(harness: Harness, browser: TestClie
     response = browser.get("/events/4412/csv/1/download", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("http://s3.test/auction-private/formatted/")
+
+
+def test_events_page_toggles_active(harness: Harness, browser: TestClient) -> None:
+    page = browser.get("/events").text
+    assert 'data-toggle-event="4412"' in page
+    response = browser.post("/events/4412/active", data={"active": "false"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert harness.database.state.events["4412"].active is False
+    format_page = browser.get("/format").text
+    assert '"id": "4412"' not in format_page
+    assert '"id": "5001"' in format_page

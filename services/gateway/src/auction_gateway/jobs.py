@@ -34,6 +34,17 @@ async def add_event(unit_of_work: UnitOfWorkFactory, event: AuctionEvent) -> Non
     log.info("catalogue_event_added", event_id=event.event_id, warehouse=event.warehouse)
 
 
+async def set_event_active(
+    unit_of_work: UnitOfWorkFactory, event_id: str, *, active: bool
+) -> AuctionEvent | None:
+    """Show or hide an event on the Format page; return None when it is not in the catalogue."""
+    async with unit_of_work() as work:
+        event = await work.events.set_active(event_id, active)
+    if event is not None:
+        log.info("catalogue_event_updated", event_id=event_id, active=active)
+    return event
+
+
 async def start_format(
     unit_of_work: UnitOfWorkFactory,
     *,

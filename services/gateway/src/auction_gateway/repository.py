@@ -11,7 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,6 +36,10 @@ class EventCatalogue(Protocol):
         ...
 
     async def upsert(self, event: AuctionEvent) -> None: ...
+
+    async def set_active(self, event_id: str, active: bool) -> AuctionEvent | None:
+        """Mark the event active or not; return it, or None when it is not in the catalogue."""
+        ...
 
 
 class CsvVersions(Protocol):
@@ -117,6 +121,22 @@ class SqlEventCatalogue:
                 },
             )
         )
+
+    async def set_active(self, event_id: str, active: bool) -> AuctionEvent | None:
+        table = tables.auction_events
+        row = (
+            (
+                await self._session.execute(
+                    update(table)
+                    .where(table.c.event_id == event_id)
+                    .values(active=active, updated_at=func.now())
+                    .returning(*table.c)
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _event_of(row) if row is not None else None
 
 
 class SqlCsvVersions:

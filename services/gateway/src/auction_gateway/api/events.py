@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from auction_gateway import jobs
 from auction_gateway.api.deps import GatewayDep
-from auction_gateway.api.schemas import EventIn, EventOut, unprocessable
+from auction_gateway.api.schemas import EventChange, EventIn, EventOut, unprocessable
 from auction_gateway.domain import InvalidInput, build_event, localise
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -45,11 +45,24 @@ async def add_event(body: EventIn, gateway: GatewayDep) -> EventOut:
     return EventOut.of(event)
 
 
+@router.patch("/{event_id}")
+async def change_event(event_id: str, body: EventChange, gateway: GatewayDep) -> EventOut:
+    """Mark an event active or inactive."""
+    event = await jobs.set_event_active(gateway.unit_of_work, event_id, active=body.active)
+    if event is None:
+        raise HTTPException(status_code=404, detail=_not_found(event_id))
+    return EventOut.of(event)
+
+
 @router.get("/{event_id}")
 async def get_event(event_id: str, gateway: GatewayDep) -> EventOut:
     """Return one catalogue event."""
     async with gateway.unit_of_work() as work:
         event = await work.events.get(event_id)
     if event is None:
-        raise HTTPException(status_code=404, detail=f"Event {event_id!r} is not in the catalogue.")
+        raise HTTPException(status_code=404, detail=_not_found(event_id))
     return EventOut.of(event)
+
+
+def _not_found(event_id: str) -> str:
+    return f"Event {event_id!r} is not in the catalogue; GET /api/v1/events lists the events."

@@ -48,6 +48,12 @@ class EventOut(BaseModel):
         return cls.model_validate(event)
 
 
+class EventChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool = Field(description="Inactive events are not offered on the Format page.")
+
+
 class FormatIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -59,6 +59,9 @@ class GatewayClient:
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("POST", path, json=body)
 
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return self._send("PATCH", path, json=body)
+
     def stream_events(self, path: str) -> Iterator[tuple[str, str]]:
         """Yield (event, data) pairs of a server-sent event stream until the server closes it."""
         try:

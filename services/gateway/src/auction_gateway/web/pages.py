@@ -257,6 +257,16 @@ async def add_event(
     return RedirectResponse(f"/events?added={event.event_id}", status_code=303)
 
 
+@router.post("/events/{event_id}/active")
+async def change_event(
+    event_id: str, gateway: GatewayDep, active: Annotated[str, Form()] = ""
+) -> Response:
+    event = await jobs.set_event_active(gateway.unit_of_work, event_id, active=active == "true")
+    if event is None:
+        raise HTTPException(status_code=404, detail=f"Event {event_id!r} is not in the catalogue.")
+    return RedirectResponse("/events", status_code=303)
+
+
 async def _render_events(
     request: Request,
     gateway: Gateway,
