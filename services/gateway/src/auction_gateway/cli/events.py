@@ -44,24 +44,26 @@ def list_events(
     console.print(table)
 
 
+EventIdArgument = Annotated[str, typer.Argument(help="The site's event id.")]
+
+
 @events_app.command("activate")
 @reports_errors
-def activate_event(
-    ctx: typer.Context, event_id: Annotated[str, typer.Argument(help="The site's event id.")]
-) -> None:
+def activate_event(ctx: typer.Context, event_id: EventIdArgument) -> None:
     """Offer the event on the Format page again."""
-    gateway_client(ctx).patch(f"/api/v1/events/{event_id}", {"active": True})
-    console.print(f"Event {event_id} is active.", markup=False)
+    set_active(ctx, event_id, active=True)
 
 
 @events_app.command("deactivate")
 @reports_errors
-def deactivate_event(
-    ctx: typer.Context, event_id: Annotated[str, typer.Argument(help="The site's event id.")]
-) -> None:
+def deactivate_event(ctx: typer.Context, event_id: EventIdArgument) -> None:
     """Stop offering the event on the Format page (its tasks and CSVs stay)."""
-    gateway_client(ctx).patch(f"/api/v1/events/{event_id}", {"active": False})
-    console.print(f"Event {event_id} is inactive.", markup=False)
+    set_active(ctx, event_id, active=False)
+
+
+def set_active(ctx: typer.Context, event_id: str, *, active: bool) -> None:
+    gateway_client(ctx).patch(f"/api/v1/events/{event_id}", {"active": active})
+    console.print(f"Event {event_id} is {'active' if active else 'inactive'}.", markup=False)
 
 
 @events_app.command("add")
