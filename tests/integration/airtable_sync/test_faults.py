@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections import Counter
@@ -11,8 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import requests
 from prometheus_client import REGISTRY
 
+from airtable_sandbox.config import RateLimitSettings
 from airtable_sandbox.testing import RunningSandbox, run_sandbox
 from auction_airtable_sync.adapters.airtable import Location
 from auction_airtable_sync.domain.inventory import SNAPSHOT_FIELDS
@@ -135,3 +138,36 @@ async def test_two_pacers_share_the_limit(sync_env: SyncEnv, large_sandbox: Runn
     assert max_in_window(starts) <= 5
     # 44 requests 210 ms apart need at least 43 x 0.21 s.
     assert elapsed >= 43 * settings.airtable_request_interval_ms / 1000 - 0.1
+
+
+@pytest.fixture
+def scaled_sandbox() -> Iterator[RunningSandbox]:
+    """Airtable's limit at a tenth of its time scale: 5 requests per 0.1 s, then a 3 s lock."""
+    limit = RateLimitSettings(time_scale=0.1)
+    seed = demo_seed(extra_maule_records=250, empty_sahara_view=True)
+    with run_sandbox(seed, rate_limit=limit) as running:
+        yield running
+
+
+async def test_fetch_waits_out_a_real_lock(
+    sync_env: SyncEnv, scaled_sandbox: RunningSandbox
+) -> None:
+    settings = sync_env.settings(scaled_sandbox, airtable_lock_seconds=3.0)
+    flood = scaled_sandbox.api().table(MAULE_BASE, MAULE_INVENTORY)
+    for _ in range(6):  # another client overruns the limit, so the sandbox locks the base
+        with contextlib.suppress(requests.HTTPError):
+            flood.first()
+    assert MAULE_BASE in scaled_sandbox.request_log()["locked_bases"]
+    scaled_sandbox.sandbox.requests.clear()
+
+    client = build_airtable_client(settings)
+    location = Location(MAULE_BASE, MAULE_INVENTORY, MAULE_VIEW)
+    started = time.monotonic()
+    pages = await asyncio.to_thread(lambda: list(client.iterate_records(location, SNAPSHOT_FIELDS)))
+    elapsed = time.monotonic() - started
+
+    records = [record for page in pages for record in page]
+    assert len(records) == len({record["id"] for record in records}) == 252
+    statuses_seen = Counter(entry["status"] for entry in scaled_sandbox.request_log()["log"])
+    assert statuses_seen == {429: 1, 200: 3}
+    assert elapsed >= 2.5
