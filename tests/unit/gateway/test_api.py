@@ -202,3 +202,8 @@ def test_deactivate_event_hides_it(harness: Harness, client: TestClient) -> None
     assert changed.json()["active"] is False
     assert client.get("/api/v1/events", params={"active": True}).json() == []
     assert client.patch("/api/v1/events/404", json={"active": False}).status_code == 404
+
+
+def test_cdn_doc_pages_removed(client: TestClient) -> None:
+    for path in ("/docs", "/redoc"):
+        assert client.get(path).status_code == 404

@@ -22,11 +22,17 @@ from auction_gateway.retention import run_purge_loop
 ROUTERS: tuple[APIRouter, ...] = (api.router, web.router)
 
 ERROR_HEADINGS = {404: "Not found", 405: "Method not allowed"}
+# FastAPI's Swagger UI and ReDoc pages load their scripts from a public CDN, so they are removed;
+# the OpenAPI document itself stays at /openapi.json.
+CDN_DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 
 
 def configure_app(app: FastAPI, gateway: Gateway, *, purge: bool = True) -> FastAPI:
     """Attach the gateway to an app that already has ROUTERS (and the health routes)."""
     app.state.gateway = gateway
+    app.router.routes[:] = [
+        route for route in app.router.routes if getattr(route, "path", None) not in CDN_DOC_PATHS
+    ]
     app.add_middleware(AuthMiddleware, login=gateway.login, cookies=gateway.cookies)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, _http_error)

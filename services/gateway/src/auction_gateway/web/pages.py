@@ -300,7 +300,9 @@ async def result_page(
     async with gateway.unit_of_work() as work:
         event = await work.events.get(event_id)
         versions = await work.versions.history(event_id)
-    chosen = next((v for v in versions if v.version == version), None) if version else None
+    chosen = None
+    if version is not None:
+        chosen = next((found for found in versions if found.version == version), None)
     if version is not None and chosen is None:
         raise HTTPException(status_code=404, detail=f"Event {event_id!r} has no version {version}.")
     chosen = chosen or (versions[0] if versions else None)
