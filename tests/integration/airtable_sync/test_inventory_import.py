@@ -159,3 +159,15 @@ async def test_import_resumes_without_duplicates(
     # 4 batches, the second sent twice (lost response), plus the two 503s.
     assert Counter(entry["status"] for entry in writes) == {200: 5, 503: 2}
     assert len(await imported_events(sync_env)) == 1
+
+
+async def test_import_with_unknown_status_rejected(
+    sync_env: SyncEnv, sandbox: RunningSandbox
+) -> None:
+    task_id = await run_import(sync_env, sandbox, amazon_manifest(3), status="Bogus")
+
+    last = (await statuses(sync_env, task_id))[-1]
+    assert last.state is TaskState.ERROR
+    assert "422" in last.message
+    assert "No record was created." in last.message
+    assert imported_lots(sandbox) == Counter()

@@ -95,3 +95,11 @@ def test_row_error_result_caps_the_list() -> None:
     assert len(result["row_errors"]) == import_plan.MAX_REPORTED_ROW_ERRORS
     assert result["row_errors"][0] == {"line": 2, "message": "bad 2", "column": None, "value": None}
     assert result["filename"] == "m.csv"
+
+
+def test_partial_import_note() -> None:
+    units = import_plan.plan_units(_records(25), list(range(301, 326)), status=None)
+    assert import_plan.partial_import_note(units, 0) == "No record was created."
+    note = import_plan.partial_import_note(units, 20)
+    assert note.startswith("20 of 25 records were created")
+    assert "(lot numbers 301-320)" in note

@@ -89,6 +89,21 @@ def write_progress(batches_done: int, batches_total: int) -> int:
     return PROGRESS_LOTS_READ + span * batches_done // batches_total
 
 
+def partial_import_note(units: Sequence[PlannedUnit], created: int) -> str:
+    """Say how much of an import that failed for good reached Airtable.
+
+    Batches are written in plan order, so the created records are the first `created` units.
+    """
+    if created == 0:
+        return "No record was created."
+    first = units[0].lot_number
+    last = units[created - 1].lot_number
+    return (
+        f"{created} of {len(units)} records were created before the error and stay in Airtable "
+        f"(lot numbers {first}-{last}); delete them, or import only the rows after them."
+    )
+
+
 def lot_numbers_in(values: Iterable[Any]) -> tuple[list[int], list[Any]]:
     """Split `Lot Number` cells read from Airtable into integers and values that are not lot numbers.
 

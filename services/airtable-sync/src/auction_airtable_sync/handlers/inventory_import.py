@@ -181,14 +181,20 @@ async def _write_batches(
     total = import_plan.batch_count(len(plan.units))
     batches = import_plan.pending_batches(plan.units)
     done = total - len(batches)
+    created = sum(unit.written for unit in plan.units)
     for batch in batches:
-        with rejecting_permanent_errors(location):
-            written = await asyncio.to_thread(
-                deps.airtable.upsert,
-                location,
-                [unit.fields for unit in batch],
-                [import_plan.LOT_NUMBER_FIELD],
-            )
+        try:
+            with rejecting_permanent_errors(location):
+                written = await asyncio.to_thread(
+                    deps.airtable.upsert,
+                    location,
+                    [unit.fields for unit in batch],
+                    [import_plan.LOT_NUMBER_FIELD],
+                )
+        except RejectedRequest as rejection:
+            raise RejectedRequest(
+                f"{rejection} {import_plan.partial_import_note(plan.units, created)}"
+            ) from rejection
         if len(written) != len(batch):
             raise RuntimeError(
                 f"Airtable returned {len(written)} records for a batch of {len(batch)}"
@@ -203,6 +209,7 @@ async def _write_batches(
                 },
             )
         done += 1
+        created += len(batch)
         await ctx.progress(
             import_plan.write_progress(done, total),
             import_plan.WRITE_STAGE,
