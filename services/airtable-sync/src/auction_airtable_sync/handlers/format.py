@@ -27,6 +27,9 @@ async def on_format_requested(
     key = inventory.snapshot_key(request.event_id, ctx.task_id)
     started_at = datetime.now(UTC)
 
+    # NOTE: two deliveries of one request that run at the same moment (a consumer rebalance
+    # during the fetch) can both miss the snapshot and both upload it. The later upload wins,
+    # and if the earlier delivery's event commits first, its claim check no longer matches.
     stored = await deps.snapshots.find(key)
     if stored is None:
         records = await _fetch_view(ctx, deps, request, location)
