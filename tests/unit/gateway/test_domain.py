@@ -58,6 +58,8 @@ def test_starting_price_accepted(raw: str | None, expected: Decimal | None) -> N
         (".5", "is not an amount"),
         ("1e3", "is not an amount"),
         ("NaN", "is not an amount"),
+        ("\u0665", "is not an amount"),
+        ("5\n6", "is not an amount"),
         ("2.345", "more than 2 decimals"),
         ("0", "must be above 0"),
         ("0.00", "must be above 0"),
@@ -84,6 +86,8 @@ def test_starting_price_rejected_names_value(raw: str, phrase: str) -> None:
         ("44 12", False),
         ("44/12", False),
         ("<b>", False),
+        ("4412\n", False),
+        ("\u0664\u0664", False),
     ],
 )
 def test_event_id_check(raw: str, valid: bool) -> None:

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from auction_gateway.records import AuctionEvent, TaskRecord, TaskStep
 from auction_shared.events import AuctionCreated, TaskState, TaskStatus
 
-EVENT_ID_PATTERN = re.compile(r"^[0-9A-Za-z_-]{1,40}$")
+EVENT_ID_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,40}")
 # FormatRequested.starting_price allows 9 digits with 2 decimals: at most 9,999,999.99.
-PRICE_PATTERN = re.compile(r"^(?P<units>\d+)(?:\.(?P<cents>\d+))?$")
+PRICE_PATTERN = re.compile(r"(?P<units>[0-9]+)(?:\.(?P<cents>[0-9]+))?")
 MAX_PRICE = Decimal("9999999.99")
 MAX_TITLE_LENGTH = 200
 
@@ -48,7 +48,7 @@ def parse_starting_price(raw: str | None) -> Decimal | None:
     if not text:
         return None
     quoted = text[:40]
-    match = PRICE_PATTERN.match(text.removeprefix("$").strip())
+    match = PRICE_PATTERN.fullmatch(text.removeprefix("$").strip())
     if match is None:
         raise _price_error(
             quoted,
@@ -80,7 +80,7 @@ def _price_error(value: str, message: str) -> InvalidInput:
 
 
 def check_event_id(raw: str) -> FieldError | None:
-    if EVENT_ID_PATTERN.match(raw):
+    if EVENT_ID_PATTERN.fullmatch(raw):
         return None
     return FieldError(
         "event_id",
