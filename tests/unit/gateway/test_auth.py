@@ -83,3 +83,25 @@ def test_session_cookie_expired() -> None:
     expired = SessionCookies("s" * 40, 60, secure=False)
     expired.max_age_seconds = -1
     assert expired.read(old) is None
+
+
+async def test_check_remembers_accepted_credentials() -> None:
+    now = [0.0]
+    login = DemoLogin(USER, PASSWORD, CHEAP_HASHER, clock=lambda: now[0])
+    calls: list[str] = []
+    verify = login.verify
+
+    def counting_verify(user: str, password: str) -> bool:
+        calls.append(user)
+        return verify(user, password)
+
+    login.verify = counting_verify  # type: ignore[method-assign]
+    assert await login.check(USER, PASSWORD)
+    assert await login.check(USER, PASSWORD)
+    assert len(calls) == 1
+    assert not await login.check(USER, "wrong")
+    assert not await login.check(USER, "wrong")
+    assert len(calls) == 3
+    now[0] += DemoLogin.CACHE_SECONDS + 1
+    assert await login.check(USER, PASSWORD)
+    assert len(calls) == 4

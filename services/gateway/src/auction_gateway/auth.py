@@ -7,9 +7,13 @@ Pages redirect to the login page; API paths answer 401 with a JSON body.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
+import secrets
+import time
+from collections.abc import Callable
 from urllib.parse import quote
 
 from argon2 import PasswordHasher
@@ -32,16 +36,49 @@ API_PREFIXES = ("/api/", "/openapi.json")
 
 
 class DemoLogin:
-    """Checks the demo user's credentials against an Argon2 hash kept in memory."""
+    """Checks the demo user's credentials against an Argon2 hash kept in memory.
 
-    def __init__(self, user: str, password: str, hasher: PasswordHasher | None = None) -> None:
+    Argon2 costs tens of milliseconds of CPU by design, so `check` runs it in a worker thread and
+    remembers accepted credentials for a few minutes, keyed by an HMAC of them (never the password
+    itself). API clients that send HTTP Basic on every request then do not stall the event loop.
+    """
+
+    CACHE_SECONDS = 300.0
+    CACHE_SIZE = 64
+
+    def __init__(
+        self,
+        user: str,
+        password: str,
+        hasher: PasswordHasher | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._user = user
         self._hasher = hasher or PasswordHasher()
         self._hash = self._hasher.hash(password)
+        self._clock = clock
+        self._cache_key = secrets.token_bytes(32)
+        self._accepted: dict[bytes, float] = {}
 
     def verify(self, user: str, password: str) -> bool:
+        """Run the full check (both parts always, so a wrong user takes as long as a wrong password)."""
         user_matches = hmac.compare_digest(user.encode(), self._user.encode())
-        return user_matches and self._password_matches(password)
+        password_matches = self._password_matches(password)
+        return user_matches and password_matches
+
+    async def check(self, user: str, password: str) -> bool:
+        """Verify in a worker thread unless the same credentials were accepted recently."""
+        digest = hmac.new(self._cache_key, f"{user}\0{password}".encode(), "sha256").digest()
+        now = self._clock()
+        expires = self._accepted.get(digest)
+        if expires is not None and expires > now:
+            return True
+        accepted = await asyncio.to_thread(self.verify, user, password)
+        if accepted:
+            if len(self._accepted) >= self.CACHE_SIZE:
+                self._accepted.clear()
+            self._accepted[digest] = now + self.CACHE_SECONDS
+        return accepted
 
     def _password_matches(self, password: str) -> bool:
         try:
@@ -128,7 +165,7 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         connection = HTTPConnection(scope)
-        user = self._authenticate(connection)
+        user = await self._authenticate(connection)
         if user is not None:
             scope["user"] = SimpleUser(user)
             scope["auth"] = AuthCredentials(["authenticated"])
@@ -138,14 +175,14 @@ class AuthMiddleware:
             return
         await self.app(scope, receive, send)
 
-    def _authenticate(self, connection: HTTPConnection) -> str | None:
+    async def _authenticate(self, connection: HTTPConnection) -> str | None:
         user = self.cookies.read(connection.cookies.get(SESSION_COOKIE))
         if user is not None:
             return user
         credentials = basic_credentials(Headers(scope=connection.scope).get("authorization"))
         if credentials is None:
             return None
-        if self.login.verify(*credentials):
+        if await self.login.check(*credentials):
             return credentials[0]
         log.warning("basic_auth_rejected", path=connection.url.path)
         return None

@@ -82,7 +82,7 @@ async def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     target = safe_next_path(next)
-    if not gateway.login.verify(username, password):
+    if not await gateway.login.check(username, password):
         # The user name is not logged: people sometimes type their password into that field.
         log.warning("login_rejected", client=request.client.host if request.client else None)
         return render(
