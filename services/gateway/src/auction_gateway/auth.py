@@ -2,7 +2,7 @@
 Basic with the same credentials for API clients such as `auctionctl`.
 
 Every path needs a login except the login page, the health and metrics endpoints and static files.
-Pages redirect to the login page; API paths answer 401 with a JSON body.
+Pages redirect to the login page, and API paths return 401 with a JSON body.
 """
 
 from __future__ import annotations

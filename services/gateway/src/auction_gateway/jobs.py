@@ -1,4 +1,4 @@
-"""What staff and systems can ask the gateway to do: add catalogue events and start jobs."""
+"""Commands of staff and systems: adding catalogue events and starting jobs."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ REQUEST_TIMEOUT_SECONDS = 30.0
 
 
 class GatewayError(Exception):
-    """A request failed; `exit_code` says how (rejected input, or gateway unavailable)."""
+    """A failed request; `exit_code` tells rejected input from an unavailable gateway."""
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -31,7 +31,7 @@ class GatewayError(Exception):
 
 @dataclass(frozen=True)
 class Connection:
-    """Where the gateway is and whom to log in as."""
+    """The gateway's base URL and the credentials to log in with."""
 
     base_url: str
     user: str

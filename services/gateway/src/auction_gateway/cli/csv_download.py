@@ -30,6 +30,7 @@ def download_csv(
 ) -> None:
     """Download an event's import CSV (the newest version unless --version is given)."""
     client = gateway_client(ctx)
+
     versions = client.get(f"/api/v1/events/{event}/csv")
     if not versions:
         raise GatewayError(
@@ -46,6 +47,7 @@ def download_csv(
             f"Event {event!r} has no CSV version {version}; its versions are {known}.",
             EXIT_REJECTED,
         )
+
     link = client.get(chosen["download_url"])
     data = fetch(link["url"])
     digest = hashlib.sha256(data).hexdigest()
@@ -55,6 +57,7 @@ def download_csv(
             "the object was changed after it was formatted. Nothing was written.",
             EXIT_UNAVAILABLE,
         )
+
     output.write_bytes(data)
     console.print(
         f"Wrote version {chosen['version']} of event {event} ({chosen['lot_count']} lots, "

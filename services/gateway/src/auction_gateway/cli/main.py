@@ -1,7 +1,7 @@
 """`auctionctl`: start jobs and follow them through the gateway's HTTP API.
 
-Each command group lives in its own module with a `register(app)` function; add a new group by
-writing such a module and listing it in COMMAND_MODULES.
+Each command group lives in its own module with a `register(app)` function. To add a group, write
+such a module and list it in COMMAND_MODULES.
 """
 
 from __future__ import annotations

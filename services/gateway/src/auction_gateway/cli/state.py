@@ -1,4 +1,4 @@
-"""What every command shares: the connection from global options, consoles and error exits."""
+"""Helpers every command shares: the client from the global options, consoles and error exits."""
 
 from __future__ import annotations
 
