@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -105,5 +106,39 @@ async def test_catalogue_on_postgres(gateway_env: GatewayEnv) -> None:
         assert changed is not None and changed.active is False
         assert [(event.event_id, event.title) for event in active] == [("5001", "New")]
         assert [event.title for event in maule] == ["Weekly"]
+    finally:
+        await engine.dispose()
+
+
+async def test_concurrent_statuses_keep_newest(gateway_env: GatewayEnv) -> None:
+    settings = gateway_env.settings
+    engine = make_engine(settings.database_url, settings.database_schema, pool_size=10)
+    sessions = make_session_factory(engine)
+    sequences = list(range(1, 21))
+    random.Random(7).shuffle(sequences)
+
+    async def apply(sequence: int) -> None:
+        final = sequence == max(sequences)
+        status = TaskStatus(
+            task_id="race",
+            job=JobKind.FORMAT,
+            state=TaskState.COMPLETED if final else TaskState.IN_PROGRESS,
+            progress=sequence * 5,
+            service="formatter",
+            sequence=sequence,
+        )
+        async with sessions() as session, session.begin():
+            await record_status(SqlTaskReadModel(session), status, datetime.now(UTC))
+
+    try:
+        # The task does not exist yet, so the first transactions race to insert it.
+        await asyncio.gather(*(apply(sequence) for sequence in sequences))
+        async with sessions() as session:
+            tasks = SqlTaskReadModel(session)
+            task = await tasks.get("race")
+            steps = await tasks.steps("race")
+        assert task is not None
+        assert (task.sequence, task.state, task.progress) == (20, "COMPLETED", 100)
+        assert [step.sequence for step in steps] == list(range(1, 21))
     finally:
         await engine.dispose()

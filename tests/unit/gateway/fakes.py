@@ -93,7 +93,9 @@ class FakeTaskReadModel:
         return self._state.tasks.get(task_id)
 
     async def save(self, task: TaskRecord) -> None:
-        self._state.tasks[task.task_id] = task
+        current = self._state.tasks.get(task.task_id)
+        if current is None or current.sequence < task.sequence:
+            self._state.tasks[task.task_id] = task
 
     async def add_step(self, task_id: str, step: TaskStep) -> None:
         assert task_id in self._state.tasks, "a step needs its task row first"

@@ -21,7 +21,7 @@ class TaskReadModel(Protocol):
         ...
 
     async def save(self, task: TaskRecord) -> None:
-        """Insert the task or replace its stored state."""
+        """Insert the task, or replace its stored state when `task.sequence` is higher."""
         ...
 
     async def add_step(self, task_id: str, step: TaskStep) -> None: ...
@@ -71,8 +71,14 @@ class SqlTaskReadModel:
         }
         statement = insert(tables.tasks).values(**values)
         changed = {name: statement.excluded[name] for name in values if name != "task_id"}
+        # The condition keeps the newest status even when two transactions race to insert the
+        # same new task (both saw no row, so neither could lock it).
         await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["task_id"], set_=changed)
+            statement.on_conflict_do_update(
+                index_elements=["task_id"],
+                set_=changed,
+                where=tables.tasks.c.sequence < statement.excluded.sequence,
+            )
         )
 
     async def add_step(self, task_id: str, step: TaskStep) -> None:
