@@ -21,6 +21,8 @@ from support.kafka import eventually, produce
 
 from .conftest import PASSWORD, USER, GatewayEnv
 
+pytestmark = pytest.mark.integration
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from auction_gateway.entrypoint import create_app
@@ -29,6 +30,8 @@ from auction_shared.storage import ObjectStore
 from support.kafka import eventually, produce, read_all
 
 from .conftest import PASSWORD, USER, GatewayEnv
+
+pytestmark = pytest.mark.integration
 
 
 @asynccontextmanager

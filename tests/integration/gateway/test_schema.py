@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, create_engine
@@ -21,6 +22,8 @@ from auction_shared.db import make_engine, make_session_factory
 from auction_shared.events import JobKind, TaskState, TaskStatus
 
 from .conftest import GatewayEnv
+
+pytestmark = pytest.mark.integration
 
 
 def test_migration_matches_metadata(gateway_env: GatewayEnv) -> None:
