@@ -27,7 +27,7 @@ class GatewaySettings(ServiceSettings):
     # `load_gateway_settings` puts AUCTION_GATEWAY_DATABASE_URL here when it is set.
     database_url: str = DEV_DATABASE_URL
 
-    warehouses: tuple[str, ...] = ("maule", "sahara")
+    warehouses: tuple[str, ...] = Field(default=("maule", "sahara"), min_length=1)
     site_timezone: str = "America/Los_Angeles"
 
     task_retention_hours: float = Field(default=24.0, gt=0)
