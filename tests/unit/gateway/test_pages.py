@@ -214,7 +214,9 @@ def test_result_page_with_side_files(harness: Harness, browser: TestClient) -> N
             {
                 "lot_number": "M1001",
                 "title": "Lamp",
+                "subtitle": "MSRP: $25.00 -",
                 "price": "5.00",
+                "msrp": "25.00",
                 "image_url": "http://127.0.0.1:9000/auction-images/rec1_1.jpg",
             }
         ]
@@ -227,6 +229,8 @@ def test_result_page_with_side_files(harness: Harness, browser: TestClient) -> N
     assert "&lt;i&gt;" in page
     assert 'src="http://127.0.0.1:9000/auction-images/rec1_1.jpg"' in page
     assert 'data-version="1"' in page
+    assert "MSRP: $25.00 -" in page
+    assert 'id="preview-partial"' in page
 
 
 def test_result_page_older_version_without_side_files(

@@ -1,7 +1,8 @@
 """A CSV version's side files: row warnings and the lots preview the formatter writes beside the CSV.
 
 For `formatted/<event>/v<n>/lots.csv` the formatter writes `warnings.json` (a list of row warnings)
-and `preview.json` (a list of `{lot_number, title, price, image_url}`) under the same prefix in the
+and `preview.json` (a list of `{lot_number, title, subtitle, price, msrp, image_url}`, the last three
+optional) under the same prefix in the
 private bucket. Either may be missing or malformed, and the result page then shows a note
 instead of failing.
 """
@@ -69,7 +70,9 @@ class PreviewLot(BaseModel):
 
     lot_number: str = ""
     title: str = ""
+    subtitle: str = ""
     price: str = ""
+    msrp: str = ""
     image_url: str | None = None
 
     @field_validator("image_url")
