@@ -53,6 +53,7 @@ async def gateway_env(stack_env: dict[str, str]) -> AsyncIterator[GatewayEnv]:
         demo_password=PASSWORD,  # type: ignore[arg-type]
         session_secret="s" * 40,  # type: ignore[arg-type]
         stream_poll_seconds=0.2,
+        warehouses=("maule", "sahara"),
     )
     await asyncio.to_thread(migrate, settings)
     async with isolated_topics(settings.kafka_bootstrap, settings.topic_prefix):

@@ -210,7 +210,13 @@ class Harness:
 
 
 def make_harness(**settings: Any) -> Harness:
+    # Explicit values, so AUCTION_* variables of the shell running the tests change nothing.
     values: dict[str, Any] = {
+        "environment": "test",
+        "warehouses": ("maule", "sahara"),
+        "site_timezone": "America/Los_Angeles",
+        "task_retention_hours": 24,
+        "download_link_minutes": 15,
         "demo_user": USER,
         "demo_password": PASSWORD,
         "session_secret": "x" * 40,
