@@ -9,6 +9,7 @@ from pathlib import Path
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from auction_shared.db import ping as ping_database
 from auction_shared.db import run_migrations
@@ -55,6 +56,8 @@ def build_app(
         await ping_database(runtime.engine)
 
     app = FastAPI(title=title or runtime.name, lifespan=lifespan)
+    # One server span per request, so events a request writes to the outbox carry its trace.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics,static")
     app.include_router(
         health_router({"kafka": kafka_ready, "database": database_ready, "s3": runtime.store.ping})
     )

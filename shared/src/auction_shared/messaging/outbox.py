@@ -28,6 +28,7 @@ from auction_shared.telemetry import current_traceparent, inject_headers
 
 log = get_logger(__name__)
 
+PURGE_INTERVAL_SECONDS = 3600
 PublishFunc = Callable[[str, bytes | None, bytes, dict[str, str]], Awaitable[None]]
 
 
@@ -118,6 +119,7 @@ class OutboxRelay:
         batch_size: int = 100,
         idle_seconds: float = 0.5,
         retention: timedelta = timedelta(days=1),
+        inbox_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._sessions = sessions
         self._tables = tables
@@ -125,6 +127,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self._retention = retention
+        self._inbox_retention = inbox_retention
         self._wakeup = asyncio.Event()
         self.published_total = 0
 
@@ -171,15 +174,29 @@ class OutboxRelay:
             )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def purge_inbox(self) -> int:
+        """Forget processed event ids older than the inbox retention.
+
+        The default, 7 days, is Kafka's default log retention: a topic cannot redeliver an event
+        older than that, so its id is no longer needed.
+        """
+        inbox = self._tables.inbox
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(inbox).where(inbox.c.processed_at < func.now() - self._inbox_retention)
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; errors are logged and retried after a pause."""
         last_purge = 0.0
         while not stop.is_set():
             try:
                 published = await self.publish_batch()
-                if time.monotonic() - last_purge > 3600:
-                    await self.purge_published()
+                if time.monotonic() - last_purge > PURGE_INTERVAL_SECONDS:
                     last_purge = time.monotonic()
+                    await self.purge_published()
+                    await self.purge_inbox()
             except Exception:
                 log.exception("outbox_relay_failed", retry_in_seconds=2)
                 published = 0
