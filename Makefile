@@ -8,7 +8,8 @@ STACK := $(PYTHON) -m scripts.stack
 MYPY_CANDIDATES := shared/src $(wildcard services/*/src) $(wildcard sandboxes/*/src) tests bench scripts
 MYPY_PATHS = $(foreach dir,$(MYPY_CANDIDATES),$(if $(shell find $(dir) -name '*.py' -print -quit 2>/dev/null),$(dir)))
 
-.PHONY: up down status logs clean distclean install venv test lint typecheck pytest
+.PHONY: up down status logs clean distclean install venv test lint typecheck pytest \
+	demo demo-down platform-up platform-down platform-status
 
 ## Install uv when missing and create the virtual environment from uv.lock.
 venv:
@@ -59,3 +60,24 @@ pytest: venv install
 	exit $$status
 
 test: lint typecheck pytest
+
+## Start the sandboxes and the five services on the local stack (logs in .state/logs).
+platform-up: up
+	uv run --frozen python -m scripts.platform up
+
+## Stop the sandboxes and services (the stack keeps running; `make down` stops it).
+platform-down:
+	@$(PYTHON) -m scripts.platform down
+
+## Print each sandbox and service with its state, URL and pid.
+platform-status:
+	@$(PYTHON) -m scripts.platform status
+
+## Set everything up on a fresh machine, start the platform, load the demo inventory with photos
+## (MANIFEST=path imports a liquidation manifest instead), create an event per warehouse, format
+## both and print where the CSVs are. Everything keeps running afterwards.
+demo: platform-up
+	uv run --frozen python -m scripts.demo $(if $(MANIFEST),--manifest "$(MANIFEST)")
+
+## Stop what `make demo` started except the stack.
+demo-down: platform-down
