@@ -1,4 +1,6 @@
-"""Tables of the gateway's schema: the event catalogue, the task read model and CSV versions."""
+"""Tables of the gateway's schema: the event catalogue, the task read model, CSV versions, and
+staff accounts with their sessions, API tokens and audit trail.
+"""
 
 from __future__ import annotations
 
@@ -99,4 +101,76 @@ csv_versions = Table(
     Column("warning_count", Integer, nullable=False),
     Column("task_id", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- staff accounts, login sessions, API tokens and the audit trail --------------------------------
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    # viewer, staff, manager or admin (auction_gateway.accounts.roles.Role)
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+login_sessions = Table(
+    "login_sessions",
+    metadata,
+    # SHA-256 of the session id in the signed cookie, so a database reader cannot log in.
+    Column("session_hash", String(64), primary_key=True),
+    Column(
+        "username",
+        String(64),
+        ForeignKey(accounts.c.username, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_sessions_username", "username"),
+    Index("ix_login_sessions_expires_at", "expires_at"),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(32), primary_key=True),
+    Column(
+        "username",
+        String(64),
+        ForeignKey(accounts.c.username, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", String(100), nullable=False),
+    # SHA-256 (hex) of the whole token; the token itself is shown once and never stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("permissions", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Index("ix_api_tokens_username", "username"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    # A username, a system's name from `requested_by`, or "anonymous" for failed logins.
+    Column("actor", String(100), nullable=False),
+    Column("actor_kind", String(20), nullable=False),
+    # session, token, basic or kafka
+    Column("via", String(20), nullable=False),
+    Column("action", String(200), nullable=False),
+    Column("parameters", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("outcome", String(20), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("task_id", String(200), nullable=True),
+    Column("client", String(100), nullable=True),
+    Index("ix_audit_log_occurred_at", "occurred_at"),
+    Index("ix_audit_log_actor_occurred_at", "actor", "occurred_at"),
+    Index("ix_audit_log_action_occurred_at", "action", "occurred_at"),
 )
