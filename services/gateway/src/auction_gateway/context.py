@@ -9,6 +9,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from auction_gateway.auth import DemoLogin, SessionCookies
+from auction_gateway.job_starts import MissingObjectWriter, ObjectWriter
 from auction_gateway.live import ChangeSignal
 from auction_gateway.repository import UnitOfWorkFactory
 from auction_gateway.results import DownloadLinks, SideFiles
@@ -26,6 +27,8 @@ class Gateway:
     cookies: SessionCookies
     changes: ChangeSignal = field(default_factory=ChangeSignal)
     clock: Callable[[], datetime] = utc_now
+    # Stores uploaded manifests; the entry point passes the runtime's object store.
+    objects: ObjectWriter = field(default_factory=MissingObjectWriter)
 
     @cached_property
     def timezone(self) -> ZoneInfo:

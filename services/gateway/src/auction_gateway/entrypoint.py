@@ -38,6 +38,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             secure=settings.cookie_secure,
         ),
         changes=changes,
+        objects=runtime.store,
     )
     app = build_app(runtime, routers=ROUTERS, title="Auction gateway")
     return configure_app(app, gateway)

@@ -62,6 +62,12 @@ class GatewayClient:
     def patch(self, path: str, body: dict[str, Any]) -> Any:
         return self._send("PATCH", path, json=body)
 
+    def post_form(
+        self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]
+    ) -> Any:
+        """POST a multipart form; `files` maps a field to (file name, content, content type)."""
+        return self._send("POST", path, data=fields, files=files)
+
     def stream_events(self, path: str) -> Iterator[tuple[str, str]]:
         """Yield (event, data) pairs of a server-sent event stream until the server closes it."""
         try:

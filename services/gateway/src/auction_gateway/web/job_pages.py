@@ -12,6 +12,7 @@ from auction_gateway.api.deps import GatewayDep, UserDep
 from auction_gateway.api.schemas import StepOut, TaskOut
 from auction_gateway.context import Gateway
 from auction_gateway.domain import FieldError, InvalidInput, parse_starting_price, retention_cutoff
+from auction_gateway.task_views import describe_result
 from auction_gateway.web.rendering import render, site_time
 
 router = APIRouter(include_in_schema=False)
@@ -117,5 +118,9 @@ async def task_page(request: Request, task_id: str, gateway: GatewayDep) -> Resp
     return render(
         request,
         "task.html",
-        {"task": TaskOut.of(task), "steps": [StepOut.of(step) for step in steps]},
+        {
+            "task": TaskOut.of(task),
+            "steps": [StepOut.of(step) for step in steps],
+            "outcome": describe_result(task.job, task.result),
+        },
     )

@@ -46,6 +46,10 @@
         resultLink.hidden = false;
       }
       source.close();
+      // Results of jobs other than format are rendered by the server: show them.
+      if (root.dataset.reloadOnFinal === "true") {
+        window.location.reload();
+      }
     }
   });
   source.addEventListener("end", () => source.close());
