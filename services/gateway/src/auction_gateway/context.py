@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from auction_gateway.auth import DemoLogin, SessionCookies
+from auction_gateway.accounts.service import AccountService
+from auction_gateway.auth import SessionCookies
 from auction_gateway.job_starts import MissingObjectWriter, ObjectWriter
 from auction_gateway.live import ChangeSignal
 from auction_gateway.repository import UnitOfWorkFactory
@@ -23,7 +24,7 @@ class Gateway:
     unit_of_work: UnitOfWorkFactory
     downloads: DownloadLinks
     side_files: SideFiles
-    login: DemoLogin
+    accounts: AccountService
     cookies: SessionCookies
     changes: ChangeSignal = field(default_factory=ChangeSignal)
     clock: Callable[[], datetime] = utc_now

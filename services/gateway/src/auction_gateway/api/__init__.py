@@ -1,11 +1,21 @@
 """The JSON API under /api/v1 (FastAPI's OpenAPI document describes it at /openapi.json)."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from auction_gateway.api import catalogue, csv_versions, events, formatting, inventory, tasks
+from auction_gateway.api import (
+    accounts,
+    catalogue,
+    csv_versions,
+    events,
+    formatting,
+    inventory,
+    tasks,
+)
+from auction_gateway.auth import verify_csrf
 
-router = APIRouter(prefix="/api/v1")
-for module in (catalogue, events, formatting, tasks, csv_versions, inventory):
+# verify_csrf applies to browser (session) requests only; token and Basic clients are exempt.
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)])
+for module in (accounts, catalogue, events, formatting, tasks, csv_versions, inventory):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -12,6 +12,7 @@ from auction_gateway.api.deps import GatewayDep, UserDep
 from auction_gateway.api.schemas import StepOut, TaskOut
 from auction_gateway.context import Gateway
 from auction_gateway.domain import FieldError, InvalidInput, parse_starting_price, retention_cutoff
+from auction_gateway.permissions import Permission, requires, user_permissions
 from auction_gateway.task_views import describe_result
 from auction_gateway.web.rendering import render, site_time
 
@@ -19,11 +20,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-async def home() -> Response:
-    return RedirectResponse("/format", status_code=303)
+async def home(request: Request) -> Response:
+    """Send users who may format to the Format page and everyone else to the task list."""
+    start = "/format" if Permission.CAN_FORMAT in user_permissions(request) else "/tasks"
+    return RedirectResponse(start, status_code=303)
 
 
-@router.get("/format")
+@router.get("/format", dependencies=[requires(Permission.CAN_FORMAT)])
 async def format_page(
     request: Request, gateway: GatewayDep, warehouse: str | None = None, event: str | None = None
 ) -> Response:
@@ -32,7 +35,7 @@ async def format_page(
     )
 
 
-@router.post("/format")
+@router.post("/format", dependencies=[requires(Permission.CAN_FORMAT)])
 async def start_format(
     request: Request,
     gateway: GatewayDep,
