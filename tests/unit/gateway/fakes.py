@@ -12,8 +12,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
+from auction_gateway.accounts.passwords import Passwords
+from auction_gateway.accounts.records import Account
+from auction_gateway.accounts.roles import Role
+from auction_gateway.accounts.service import AccountService
+from auction_gateway.accounts.throttle import LoginThrottle
 from auction_gateway.app import ROUTERS, configure_app
-from auction_gateway.auth import DemoLogin, SessionCookies
+from auction_gateway.auth import SessionCookies
 from auction_gateway.context import Gateway
 from auction_gateway.readmodel import RECENT_TASKS_LIMIT, TaskReadModel
 from auction_gateway.records import FINAL_STATES, AuctionEvent, CsvVersion, TaskRecord, TaskStep
@@ -25,6 +30,8 @@ from auction_gateway.repository import (
 )
 from auction_gateway.settings import GatewaySettings
 from auction_shared.events import ObjectRef, Payload
+
+from .account_fakes import FakeAccountStore
 
 USER = "demo"
 PASSWORD = "correct horse battery staple"
@@ -207,6 +214,13 @@ class Harness:
     database: FakeDatabase
     side_files: FakeSideFiles
     clock: Clock
+    accounts: FakeAccountStore = field(default_factory=FakeAccountStore)
+
+    def add_user(self, username: str, role: Role, password: str = PASSWORD) -> Account:
+        """Add an active account directly to the store (hashed with the cheap hasher)."""
+        account = Account(username, role, CHEAP_HASHER.hash(password), True, NOW, NOW)
+        self.accounts.accounts[username] = account
+        return account
 
 
 def make_harness(**settings: Any) -> Harness:
@@ -227,12 +241,19 @@ def make_harness(**settings: Any) -> Harness:
     database = FakeDatabase()
     side_files = FakeSideFiles()
     clock = Clock()
+    accounts = FakeAccountStore()
     gateway = Gateway(
         settings=config,
         unit_of_work=database.unit_of_work(),
         downloads=FakeDownloads(),
         side_files=side_files,
-        login=DemoLogin(USER, PASSWORD, CHEAP_HASHER),
+        accounts=AccountService(
+            accounts,
+            Passwords(CHEAP_HASHER),
+            LoginThrottle(),
+            session_max_age_seconds=3600,
+            clock=clock,
+        ),
         cookies=SessionCookies("x" * 40, 3600, secure=False),
         clock=clock,
     )
@@ -240,7 +261,10 @@ def make_harness(**settings: Any) -> Harness:
     for router in ROUTERS:
         app.include_router(router)
     configure_app(app, gateway, purge=False)
-    return Harness(app, gateway, database, side_files, clock)
+    harness = Harness(app, gateway, database, side_files, clock, accounts)
+    # The demo account as the start-up bootstrap creates it in development and test.
+    harness.add_user(USER, Role.ADMIN)
+    return harness
 
 
 def event(

@@ -17,6 +17,7 @@ from auction_gateway.cli.client import Connection
 from auction_shared.events import ObjectRef
 from auction_shared.storage import sha256_hex
 
+from .account_fakes import browser_login
 from .fakes import PASSWORD, USER, Harness, make_harness
 
 PRIVATE_BUCKET = "auction-private"
@@ -63,10 +64,7 @@ def api_client(harness: Harness) -> Iterator[TestClient]:
 def page_client(harness: Harness) -> Iterator[TestClient]:
     """A logged-in client of the pages."""
     with TestClient(harness.app) as client:
-        response = client.post(
-            "/login", data={"username": USER, "password": PASSWORD}, follow_redirects=False
-        )
-        assert response.status_code == 303
+        browser_login(client, USER, PASSWORD)
         yield client
 
 

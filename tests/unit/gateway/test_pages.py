@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from .account_fakes import browser_login
 from .fakes import NOW, PASSWORD, USER, Harness, csv_version, event, make_harness, task
 
 
@@ -23,10 +24,7 @@ def harness() -> Harness:
 @pytest.fixture
 def browser(harness: Harness) -> Iterator[TestClient]:
     with TestClient(harness.app) as client:
-        response = client.post(
-            "/login", data={"username": USER, "password": PASSWORD}, follow_redirects=False
-        )
-        assert response.status_code == 303
+        browser_login(client, USER, PASSWORD)
         yield client
 
 

@@ -1,5 +1,5 @@
-"""Assembly of the gateway's HTTP app: routes, login guard, static files, error pages and the
-background purge of finished tasks.
+"""Assembly of the gateway's HTTP app: routes, login guard, audit trail, static files, error pages,
+the start-up accounts and the background purge of finished tasks.
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from auction_gateway import api, web
+from auction_gateway.accounts.audit import AuditMiddleware
+from auction_gateway.accounts.bootstrap import bootstrap_accounts
 from auction_gateway.auth import API_PREFIXES, AuthMiddleware
 from auction_gateway.context import Gateway
 from auction_gateway.retention import run_purge_loop
+from auction_gateway.web.rendering import render
 
 ROUTERS: tuple[APIRouter, ...] = (api.router, web.router)
 
-ERROR_HEADINGS = {404: "Not found", 405: "Method not allowed"}
+ERROR_HEADINGS = {403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
 # FastAPI's Swagger UI and ReDoc pages load their scripts from a public CDN, so they are removed;
 # the OpenAPI document itself stays at /openapi.json.
 CDN_DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
@@ -33,11 +36,15 @@ def configure_app(app: FastAPI, gateway: Gateway, *, purge: bool = True) -> Fast
     app.router.routes[:] = [
         route for route in app.router.routes if getattr(route, "path", None) not in CDN_DOC_PATHS
     ]
-    app.add_middleware(AuthMiddleware, login=gateway.login, cookies=gateway.cookies)
+    # The last middleware added runs first: authentication, then the audit trail, which therefore
+    # records only requests that passed the login guard.
+    app.add_middleware(AuditMiddleware, accounts=gateway.accounts, clock=gateway.clock)
+    app.add_middleware(AuthMiddleware, accounts=gateway.accounts, cookies=gateway.cookies)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, _http_error)
     if purge:
         _run_purge_in_lifespan(app, gateway)
+    _bootstrap_accounts_in_lifespan(app, gateway)
     return app
 
 
@@ -46,18 +53,18 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     if request.url.path.startswith(API_PREFIXES) or error.status_code == 401:
         return await http_exception_handler(request, error)
-    return web.templates.TemplateResponse(
+    response = render(
         request,
         "error.html",
         {
-            "user": getattr(request.scope.get("user"), "username", None),
             "status_code": error.status_code,
             "heading": ERROR_HEADINGS.get(error.status_code, "Something went wrong"),
             "detail": error.detail,
         },
         status_code=error.status_code,
-        headers=getattr(error, "headers", None),
     )
+    response.headers.update(getattr(error, "headers", None) or {})
+    return response
 
 
 def _run_purge_in_lifespan(app: FastAPI, gateway: Gateway) -> None:
@@ -74,5 +81,18 @@ def _run_purge_in_lifespan(app: FastAPI, gateway: Gateway) -> None:
             finally:
                 stop.set()
                 await purge
+
+    app.router.lifespan_context = lifespan
+
+
+def _bootstrap_accounts_in_lifespan(app: FastAPI, gateway: Gateway) -> None:
+    """Create the start-up accounts (demo, bootstrap admin) once the runtime is up."""
+    inner = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app_: FastAPI) -> AsyncIterator[None]:
+        async with inner(app_):
+            await bootstrap_accounts(gateway.accounts, gateway.settings)
+            yield
 
     app.router.lifespan_context = lifespan

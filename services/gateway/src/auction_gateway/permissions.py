@@ -1,14 +1,17 @@
 """Permissions of the gateway and the route dependency that checks them.
 
-NOTE: until staff accounts land, every logged-in user holds every permission; `requires` already
-names the permission each route needs, so accounts only change `user_permissions`.
+Roles grant permissions (`accounts.roles.ROLE_PERMISSIONS`); an API token holds a subset of its
+owner's. Routes that start a job or change the catalogue declare theirs with `requires`.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.dependencies.models import Dependant
+from starlette.routing import BaseRoute
 
 
 class Permission(StrEnum):
@@ -23,13 +26,14 @@ class Permission(StrEnum):
 
 
 def user_permissions(request: Request) -> frozenset[Permission]:
-    """Return the permissions of the request's user (all of them for the demo login)."""
-    if request.scope.get("user") is None:
+    """Return the permissions of the request's user (none when nobody is logged in)."""
+    permissions = getattr(request.scope.get("user"), "permissions", None)
+    if not isinstance(permissions, frozenset):
         return frozenset()
-    return frozenset(Permission)
+    return permissions
 
 
-def requires(permission: Permission) -> object:
+def requires(permission: Permission) -> Any:
     """Build a route dependency that answers 403 unless the user holds `permission`."""
 
     def check(request: Request) -> None:
@@ -39,4 +43,19 @@ def requires(permission: Permission) -> object:
                 detail=f"Your account lacks the {permission.value} permission; ask an admin for it.",
             )
 
+    check.required_permission = permission  # type: ignore[attr-defined]
     return Depends(check)
+
+
+def route_permissions(route: BaseRoute) -> frozenset[Permission]:
+    """Return the permissions a route's `requires` dependencies demand (for tests and audits)."""
+    dependant: Dependant | None = getattr(route, "dependant", None)
+    found: set[Permission] = set()
+    pending = [dependant] if dependant is not None else []
+    while pending:
+        current = pending.pop()
+        required = getattr(current.call, "required_permission", None)
+        if isinstance(required, Permission):
+            found.add(required)
+        pending.extend(current.dependencies)
+    return frozenset(found)

@@ -11,9 +11,11 @@ from pydantic_settings import SettingsConfigDict
 from auction_gateway.tables import DEFAULT_SCHEMA
 from auction_shared.settings import Environment, ServiceSettings, load_settings
 
-# Local development defaults. Outside development the gateway refuses to start with them.
+# Local development defaults. Outside development the gateway refuses to start with the database
+# URL; the demo password only ever serves the demo account of DEMO_ENVIRONMENTS.
 DEV_DATABASE_URL = "postgresql+psycopg://gateway:gateway-dev-password@127.0.0.1:5432/auction"
 DEV_DEMO_PASSWORD = "auction-demo-dev-password"
+DEMO_ENVIRONMENTS = frozenset({Environment.DEVELOPMENT, Environment.TEST})
 
 
 class GatewaySettings(ServiceSettings):
@@ -36,8 +38,12 @@ class GatewaySettings(ServiceSettings):
     stream_max_seconds: float = Field(default=3600.0, gt=0)
     download_link_minutes: int = Field(default=15, ge=1, le=7 * 24 * 60)
 
+    # The demo account is created at start-up in development and test only (DEMO_ENVIRONMENTS).
     demo_user: str = Field(default="demo", min_length=1, max_length=100)
     demo_password: SecretStr = SecretStr(DEV_DEMO_PASSWORD)
+    # Creates this admin at start-up when no account of that name exists (any environment).
+    bootstrap_admin_user: str = Field(default="", max_length=64)
+    bootstrap_admin_password: SecretStr = SecretStr("")
     # Signs the session cookie. Empty in development means a random key per process, so a restart
     # logs everyone out; every other environment must set it.
     session_secret: SecretStr = SecretStr("")
@@ -45,13 +51,16 @@ class GatewaySettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _check_gateway_secrets(self) -> Self:
+        if self.bootstrap_admin_user and not self.bootstrap_admin_password.get_secret_value():
+            raise ValueError(
+                "AUCTION_BOOTSTRAP_ADMIN_USER is set but AUCTION_BOOTSTRAP_ADMIN_PASSWORD is empty; "
+                "set both, or neither once the admin exists"
+            )
         if self.environment is Environment.DEVELOPMENT:
             if not self.session_secret.get_secret_value():
                 self.session_secret = SecretStr(secrets.token_urlsafe(32))
             return self
         problems = []
-        if self.demo_password.get_secret_value() == DEV_DEMO_PASSWORD:
-            problems.append("AUCTION_DEMO_PASSWORD still holds the development default")
         if len(self.session_secret.get_secret_value()) < 32:
             problems.append("AUCTION_SESSION_SECRET must be set to at least 32 random characters")
         if problems:

@@ -8,6 +8,7 @@ from auction_gateway import jobs
 from auction_gateway.api.deps import GatewayDep
 from auction_gateway.api.schemas import EventChange, EventIn, EventOut, unprocessable
 from auction_gateway.domain import InvalidInput, build_event, localise
+from auction_gateway.permissions import Permission, requires
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -24,7 +25,7 @@ async def list_events(
     return [EventOut.of(event) for event in events]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[requires(Permission.CAN_CREATE_AUCTION)])
 async def add_event(body: EventIn, gateway: GatewayDep) -> EventOut:
     """Add an event to the catalogue (409 when its id is taken)."""
     try:
@@ -45,7 +46,7 @@ async def add_event(body: EventIn, gateway: GatewayDep) -> EventOut:
     return EventOut.of(event)
 
 
-@router.patch("/{event_id}")
+@router.patch("/{event_id}", dependencies=[requires(Permission.CAN_CREATE_AUCTION)])
 async def change_event(event_id: str, body: EventChange, gateway: GatewayDep) -> EventOut:
     """Mark an event active or inactive."""
     event = await jobs.set_event_active(gateway.unit_of_work, event_id, active=body.active)

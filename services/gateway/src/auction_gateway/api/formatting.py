@@ -8,11 +8,12 @@ from auction_gateway import jobs
 from auction_gateway.api.deps import GatewayDep, UserDep
 from auction_gateway.api.schemas import FormatIn, FormatStarted, unprocessable
 from auction_gateway.domain import InvalidInput, parse_starting_price
+from auction_gateway.permissions import Permission, requires
 
 router = APIRouter(tags=["jobs"])
 
 
-@router.post("/format", status_code=202)
+@router.post("/format", status_code=202, dependencies=[requires(Permission.CAN_FORMAT)])
 async def start_format(body: FormatIn, gateway: GatewayDep, user: UserDep) -> FormatStarted:
     """Format an auction event's lots into the site's import CSV."""
     raw_price = None if body.starting_price is None else str(body.starting_price)

@@ -13,6 +13,7 @@ from auction_gateway.api.deps import GatewayDep
 from auction_gateway.api.schemas import EventOut
 from auction_gateway.context import Gateway
 from auction_gateway.domain import FieldError, InvalidInput, build_event, parse_site_datetime
+from auction_gateway.permissions import Permission, requires
 from auction_gateway.results import PREVIEW_LIMIT, load_details
 from auction_gateway.web.rendering import render
 
@@ -24,7 +25,7 @@ async def events_page(request: Request, gateway: GatewayDep) -> Response:
     return await _render_events(request, gateway, {}, [])
 
 
-@router.post("/events")
+@router.post("/events", dependencies=[requires(Permission.CAN_CREATE_AUCTION)])
 async def add_event(
     request: Request,
     gateway: GatewayDep,
@@ -59,7 +60,7 @@ async def add_event(
     return RedirectResponse(f"/events?added={event.event_id}", status_code=303)
 
 
-@router.post("/events/{event_id}/active")
+@router.post("/events/{event_id}/active", dependencies=[requires(Permission.CAN_CREATE_AUCTION)])
 async def change_event(
     event_id: str, gateway: GatewayDep, active: Annotated[str, Form()] = ""
 ) -> Response:

@@ -1,4 +1,6 @@
-"""Template rendering shared by the pages: autoescaped Jinja2, the user and site-time helpers."""
+"""Template rendering shared by the pages: autoescaped Jinja2, the user, their permissions and CSRF
+token, and the site-time helper.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
+from auction_gateway.auth import CSRF_FIELD, csrf_token_of
 from auction_gateway.context import Gateway
+from auction_gateway.permissions import Permission, user_permissions
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -21,6 +26,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 templates = Jinja2Templates(
     env=jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
 )
+templates.env.globals["Permission"] = Permission
 
 
 def site_time(value: datetime | None, timezone: ZoneInfo) -> str:
@@ -34,8 +40,16 @@ def render(
 ) -> HTMLResponse:
     gateway: Gateway = request.app.state.gateway
     user = getattr(request.scope.get("user"), "username", None)
+    csrf_token = csrf_token_of(request)
     base = {
         "user": user,
+        # Templates show only what the user may do: `Permission.CAN_VOID in permissions`.
+        "permissions": user_permissions(request),
+        "csrf_token": csrf_token or "",
+        # Every POST form includes `{{ csrf_input }}`; scripts send `csrf_token` as X-CSRF-Token.
+        "csrf_input": Markup(
+            f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token or "")}">'
+        ),
         "timezone": gateway.settings.site_timezone,
         "site_time": lambda value: site_time(value, gateway.timezone),
     }
