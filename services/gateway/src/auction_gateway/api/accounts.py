@@ -21,6 +21,7 @@ from auction_gateway.accounts.service import AccountExists, AccountNotFound, Las
 from auction_gateway.api.deps import GatewayDep
 from auction_gateway.api.schemas import unprocessable
 from auction_gateway.auth import request_principal
+from auction_gateway.context import Gateway
 from auction_gateway.domain import FieldError, InvalidInput
 from auction_gateway.permissions import Permission, requires
 
@@ -242,16 +243,23 @@ async def export_audit(
 ) -> Response:
     """Export matching audit entries as CSV, up to 50,000 (admins only)."""
     try:
-        query = audit_query(
-            actor=user,
-            action=action,
-            since=since,
-            until=until,
-            timezone=gateway.timezone,
-            limit=AUDIT_EXPORT_LIMIT,
-        )
+        return await audit_csv_response(gateway, user, action, since, until)
     except InvalidInput as error:
         raise unprocessable(error, "query") from None
+
+
+async def audit_csv_response(
+    gateway: Gateway, user: str, action: str, since: str, until: str
+) -> Response:
+    """Return the CSV download of matching entries; raises InvalidInput for bad dates."""
+    query = audit_query(
+        actor=user,
+        action=action,
+        since=since,
+        until=until,
+        timezone=gateway.timezone,
+        limit=AUDIT_EXPORT_LIMIT,
+    )
     entries = await gateway.accounts.search_audit(query)
     return Response(
         audit_csv(entries),

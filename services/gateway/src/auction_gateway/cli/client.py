@@ -31,18 +31,21 @@ class GatewayError(Exception):
 
 @dataclass(frozen=True)
 class Connection:
-    """The gateway's base URL and the credentials to log in with."""
+    """The gateway's base URL and the credentials to log in with (a token wins over the password)."""
 
     base_url: str
     user: str
     password: str
+    token: str | None = None
 
 
 def make_http_client(connection: Connection) -> httpx.Client:
     """Build the HTTP client; tests replace this function to talk to an in-process app."""
+    headers = {"Authorization": f"Bearer {connection.token}"} if connection.token else {}
     return httpx.Client(
         base_url=connection.base_url.rstrip("/"),
-        auth=httpx.BasicAuth(connection.user, connection.password),
+        headers=headers,
+        auth=None if connection.token else httpx.BasicAuth(connection.user, connection.password),
         timeout=httpx.Timeout(REQUEST_TIMEOUT_SECONDS, read=STREAM_READ_TIMEOUT_SECONDS),
     )
 
@@ -101,8 +104,9 @@ class GatewayClient:
         detail = describe_error(response)
         if response.status_code == 401:
             return GatewayError(
-                f"The gateway rejected the credentials ({detail}); set AUCTION_DEMO_USER and "
-                "AUCTION_DEMO_PASSWORD.",
+                f"The gateway rejected the credentials ({detail}); set AUCTION_API_TOKEN to a "
+                "token from the gateway's Account page (or AUCTION_DEMO_USER and "
+                "AUCTION_DEMO_PASSWORD for the development demo account).",
                 EXIT_REJECTED,
             )
         code = EXIT_REJECTED if response.status_code < 500 else EXIT_UNAVAILABLE

@@ -45,9 +45,18 @@ def connect(
             help="Password (set AUCTION_DEMO_PASSWORD instead of passing it).",
         ),
     ] = DEV_DEMO_PASSWORD,
+    token: Annotated[
+        str,
+        typer.Option(
+            envvar="AUCTION_API_TOKEN",
+            hidden=True,
+            help="API token from the gateway's Account page; used instead of user and password. "
+            "Set AUCTION_API_TOKEN instead of passing it.",
+        ),
+    ] = "",
 ) -> None:
     """Read the connection settings shared by every command."""
-    ctx.obj = Connection(base_url=gateway, user=user, password=password)
+    ctx.obj = Connection(base_url=gateway, user=user, password=password, token=token or None)
 
 
 for module in COMMAND_MODULES:

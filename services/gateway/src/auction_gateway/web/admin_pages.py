@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from auction_gateway.accounts.reports import AUDIT_EXPORT_LIMIT, audit_csv, audit_query
+from auction_gateway.accounts.reports import audit_query
 from auction_gateway.accounts.roles import Role, parse_role
 from auction_gateway.accounts.service import AccountExists, AccountNotFound, LastAdmin
+from auction_gateway.api.accounts import audit_csv_response
 from auction_gateway.api.deps import GatewayDep
 from auction_gateway.domain import FieldError, InvalidInput
 from auction_gateway.permissions import Permission, requires
@@ -137,22 +138,9 @@ async def audit_export(
     gateway: GatewayDep, user: str = "", action: str = "", since: str = "", until: str = ""
 ) -> Response:
     try:
-        query = audit_query(
-            actor=user,
-            action=action,
-            since=since,
-            until=until,
-            timezone=gateway.timezone,
-            limit=AUDIT_EXPORT_LIMIT,
-        )
+        return await audit_csv_response(gateway, user, action, since, until)
     except InvalidInput as error:
         raise HTTPException(status_code=422, detail=str(error)) from None
-    entries = await gateway.accounts.search_audit(query)
-    return Response(
-        audit_csv(entries),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
-    )
 
 
 def _role(raw: str) -> Role:
