@@ -1,5 +1,9 @@
 """Start, stop and list the platform's processes: the two sandboxes and the five services.
 
+Ports: gateway 8000, formatter 8011, images 8012, airtable-sync 8013, hibid-bot 8014, Airtable
+sandbox 8081, site sandbox 8082; `AUCTION_<NAME>_PORT` overrides one (`AUCTION_GATEWAY_PORT`,
+`AUCTION_AIRTABLE_SYNC_PORT`, ..., `AUCTION_AIRTABLE_SANDBOX_PORT`, `AUCTION_SITE_SANDBOX_PORT`).
+
 Each runs in the background like the stack's servers, with its pid file in `.state/run` and its
 log in `.state/logs/<name>.log`. Services get the stack's settings from `.state/stack.env`, their
 own database role and schema, and the sandboxes' addresses; `up` runs every service's migrations
@@ -65,7 +69,19 @@ class Process:
         return f"http://{HOST}:{self.port}"
 
 
-def _service(name: str, port: int, role: str, **env: str) -> Process:
+def _port(name: str, default: int) -> int:
+    """Return a process's port: `AUCTION_<NAME>_PORT` (e.g. AUCTION_GATEWAY_PORT) or the default."""
+    variable = f"AUCTION_{name.upper().replace('-', '_')}_PORT"
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise SystemExit(f"platform: {variable}={value!r} is not a port number (1-65535)")
+    return int(value)
+
+
+def _service(name: str, default_port: int, role: str, **env: str) -> Process:
+    port = _port(name, default_port)
     return Process(
         name=name,
         port=port,

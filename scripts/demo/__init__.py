@@ -1,0 +1,1 @@
+"""`make demo`: load demo inventory with photos, create demo events and format them."""
