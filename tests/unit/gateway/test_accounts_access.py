@@ -182,7 +182,9 @@ def test_token_and_basic_requests_skip_csrf(harness: Harness) -> None:
     basic = TestClient(harness.app)
     basic.auth = (USER, PASSWORD)
     assert basic.patch("/api/v1/events/4412", json={"active": False}).status_code == 200
-    created = basic.post("/api/v1/tokens", json={"name": "ci", "permissions": ["can_create_auction"]})
+    created = basic.post(
+        "/api/v1/tokens", json={"name": "ci", "permissions": ["can_create_auction"]}
+    )
     bearer = TestClient(harness.app)
     bearer.headers["Authorization"] = f"Bearer {created.json()['token']}"
     assert bearer.patch("/api/v1/events/4412", json={"active": True}).status_code == 200

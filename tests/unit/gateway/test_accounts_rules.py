@@ -120,7 +120,14 @@ def test_lockout_seconds(failures: int, expected: float) -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(0.2, "1 second"), (30, "30 seconds"), (88.5, "89 seconds"), (90, "2 minutes"), (120, "2 minutes"), (899, "15 minutes")],
+    [
+        (0.2, "1 second"),
+        (30, "30 seconds"),
+        (88.5, "89 seconds"),
+        (90, "2 minutes"),
+        (120, "2 minutes"),
+        (899, "15 minutes"),
+    ],
 )
 def test_describe_wait(seconds: float, text: str) -> None:
     assert describe_wait(seconds) == text
@@ -177,7 +184,13 @@ def test_tokens_are_random_and_hashed() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("Bearer abc", "abc"), ("bearer  abc ", "abc"), ("Basic abc", None), ("Bearer", None), (None, None)],
+    [
+        ("Bearer abc", "abc"),
+        ("bearer  abc ", "abc"),
+        ("Basic abc", None),
+        ("Bearer", None),
+        (None, None),
+    ],
 )
 def test_bearer_token(header: str | None, expected: str | None) -> None:
     assert bearer_token(header) == expected
@@ -225,11 +238,15 @@ def test_body_parameters(content_type: str, body: bytes, expected: dict[str, obj
         ("application/json", b"{}", None, None),
     ],
 )
-def test_task_id_of(content_type: str, body: bytes, location: str | None, expected: str | None) -> None:
+def test_task_id_of(
+    content_type: str, body: bytes, location: str | None, expected: str | None
+) -> None:
     assert task_id_of(content_type, body, location) == expected
 
 
-@pytest.mark.parametrize(("status", "outcome"), [(200, "ok"), (303, "ok"), (403, "rejected"), (502, "failed")])
+@pytest.mark.parametrize(
+    ("status", "outcome"), [(200, "ok"), (303, "ok"), (403, "rejected"), (502, "failed")]
+)
 def test_outcome_of(status: int, outcome: str) -> None:
     assert outcome_of(status) == outcome
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.routing import RouteContext
 from starlette.routing import BaseRoute
 
 
@@ -47,8 +48,9 @@ def requires(permission: Permission) -> Any:
     return Depends(check)
 
 
-def route_permissions(route: BaseRoute) -> frozenset[Permission]:
-    """Return the permissions a route's `requires` dependencies demand (for tests and audits)."""
+def route_permissions(route: BaseRoute | RouteContext) -> frozenset[Permission]:
+    """Return the permissions a route's `requires` dependencies demand, router-level ones included
+    when `route` comes from `fastapi.routing.iter_route_contexts(app.routes)`."""
     dependant: Dependant | None = getattr(route, "dependant", None)
     found: set[Permission] = set()
     pending = [dependant] if dependant is not None else []

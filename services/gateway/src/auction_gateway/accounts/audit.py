@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from fastapi.routing import iter_route_contexts
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -108,6 +109,7 @@ class AuditMiddleware:
         self.app = app
         self.accounts = accounts
         self.clock = clock
+        self._routes: list[tuple[re.Pattern[str], set[str], str]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         audited = (
@@ -145,6 +147,24 @@ class AuditMiddleware:
         finally:
             await self._record(scope, occurred_at, bytes(request_body), response, response_body)
 
+    def _route_template(self, scope: Scope) -> str | None:
+        """Return the matched route's full path template, e.g. `/api/v1/events/{event_id}`.
+
+        `scope["route"]` holds the route as its router declared it, without the prefixes of the
+        routers that include it, so the template comes from the app's expanded route list.
+        """
+        if self._routes is None:
+            app = scope.get("app")
+            self._routes = [
+                (regex, route.methods or set(), route.path_format or "")
+                for route in iter_route_contexts(getattr(app, "routes", []))
+                if (regex := getattr(route, "path_regex", None)) is not None
+            ]
+        for regex, methods, template in self._routes:
+            if scope["method"] in methods and regex.match(scope["path"]):
+                return template
+        return None
+
     async def _record(
         self,
         scope: Scope,
@@ -156,8 +176,7 @@ class AuditMiddleware:
         principal = scope.get("user")
         request_headers = Headers(scope=scope)
         response_headers: Headers = response["headers"]
-        route = scope.get("route")
-        template = getattr(route, "path", None) or scope["path"]
+        template = self._route_template(scope) or scope["path"]
         state = scope.get("state") or {}
 
         parameters: dict[str, Any] = {}
