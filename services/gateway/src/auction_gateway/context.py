@@ -12,6 +12,7 @@ from auction_gateway.accounts.service import AccountService
 from auction_gateway.auth import SessionCookies
 from auction_gateway.job_starts import MissingObjectWriter, ObjectWriter
 from auction_gateway.live import ChangeSignal
+from auction_gateway.outcomes import JobOutcomes, MemoryJobOutcomes
 from auction_gateway.repository import UnitOfWorkFactory
 from auction_gateway.results import DownloadLinks, SideFiles
 from auction_gateway.settings import GatewaySettings
@@ -30,6 +31,8 @@ class Gateway:
     clock: Callable[[], datetime] = utc_now
     # Stores uploaded manifests; the entry point passes the runtime's object store.
     objects: ObjectWriter = field(default_factory=MissingObjectWriter)
+    # Completion events of jobs by task id; the entry point passes the PostgreSQL store.
+    outcomes: JobOutcomes = field(default_factory=MemoryJobOutcomes)
 
     @cached_property
     def timezone(self) -> ZoneInfo:

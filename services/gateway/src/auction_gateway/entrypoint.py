@@ -21,6 +21,7 @@ from auction_gateway.context import Gateway
 from auction_gateway.handlers import GatewayHandlers
 from auction_gateway.live import ChangeSignal
 from auction_gateway.migrate import MIGRATIONS_DIR
+from auction_gateway.outcomes import OutcomeHandlers, SqlJobOutcomes
 from auction_gateway.repository import sql_unit_of_work
 from auction_gateway.results import StoreSideFiles
 from auction_gateway.settings import GatewaySettings, load_gateway_settings
@@ -33,6 +34,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     runtime = ServiceRuntime(settings, tables.messaging)
     changes = ChangeSignal()
     GatewayHandlers(changes).subscribe(runtime)
+    OutcomeHandlers(changes).subscribe(runtime)
     RequestRecorder(f"/{settings.service_name}", settings.task_retention_hours).subscribe(runtime)
 
     gateway = Gateway(
@@ -55,6 +57,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         ),
         changes=changes,
         objects=runtime.store,
+        outcomes=SqlJobOutcomes(runtime.sessions),
     )
     app = build_app(runtime, routers=ROUTERS, title="Auction gateway")
     return configure_app(app, gateway)

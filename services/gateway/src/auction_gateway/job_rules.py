@@ -33,20 +33,13 @@ UNSAFE_KEY_CHARACTERS = re.compile(r"[^0-9A-Za-z._-]+")
 
 
 def display_filename(raw: str | None) -> str:
-    """Return the uploaded file's base name without control characters, for messages.
-
-    Browsers send a bare name, but some clients send a whole path, with `/` or `\\`.
-    """
-    name = PureWindowsPath(PurePosixPath(raw or "").name).name
-    printable = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    return printable[:MAX_FILENAME_LENGTH] or "manifest"
+    """Return the uploaded file's base name without control characters, for messages."""
+    return _base_name(raw)[:MAX_FILENAME_LENGTH] or "manifest"
 
 
 def object_key_filename(raw: str | None) -> str:
     """Return a file name safe in an object key: ASCII letters, digits, `.`, `_` and `-`."""
-    ascii_name = (
-        unicodedata.normalize("NFKD", display_filename(raw)).encode("ascii", "ignore").decode()
-    )
+    ascii_name = unicodedata.normalize("NFKD", _base_name(raw)).encode("ascii", "ignore").decode()
     safe = UNSAFE_KEY_CHARACTERS.sub("_", ascii_name).strip("._")
     if len(safe) > MAX_KEY_FILENAME_LENGTH:
         stem, dot, suffix = safe.rpartition(".")
@@ -55,6 +48,16 @@ def object_key_filename(raw: str | None) -> str:
         else:
             safe = safe[:MAX_KEY_FILENAME_LENGTH]
     return safe or "manifest"
+
+
+def _base_name(raw: str | None) -> str:
+    """Return the last path part, printable characters only; empty for `.` and `..`.
+
+    Browsers send a bare name, but some clients send a whole path, with `/` or `\\`.
+    """
+    name = PureWindowsPath(PurePosixPath(raw or "").name).name
+    printable = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return "" if printable.strip(".") == "" else printable
 
 
 def manifest_key(task_id: str, filename: str | None) -> str:
@@ -301,13 +304,22 @@ def check_void_event(
                 f"Event {event_id[:60]!r} is not in the catalogue; pick an event from the list.",
             )
         ]
-    if not recently_ended([event], now, timezone):
-        ends = event.ends_at.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+    ends = event.ends_at.astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+    if event.ends_at > now:
         return [
             FieldError(
                 "event",
                 event_id,
-                f"Event {event_id!r} ends {ends} (site time), which is not within the last "
+                f"Event {event_id!r} ends {ends} (site time) and has not ended yet; void its "
+                "unpaid sales after it ends.",
+            )
+        ]
+    if not recently_ended([event], now, timezone):
+        return [
+            FieldError(
+                "event",
+                event_id,
+                f"Event {event_id!r} ended {ends} (site time), which is not within the last "
                 f"{VOID_WINDOW_DAYS} days; void only auctions that have ended recently.",
             )
         ]

@@ -348,7 +348,7 @@ async def start_dedupe(
     *,
     warehouse: str,
     auction_number: str,
-    target_msrp: Decimal,
+    target_msrp: Decimal | FieldError,
     plan_id: str | None,
     requested_by: str,
     known_warehouses: Sequence[str],
@@ -357,19 +357,23 @@ async def start_dedupe(
     """Record a NOT_STARTED task and publish `dedupe.requested`.
 
     Without `plan_id` the job plans (and stores the plan under the new task's id); with it, the
-    job applies that stored plan. Raises InvalidInput when the auction is not an event of the
-    warehouse in the catalogue.
+    job applies that stored plan. `target_msrp` comes parsed, or as the error that rejected it.
+    Raises InvalidInput naming every rejected field, the auction among them when it is not an
+    event of the warehouse in the catalogue.
     """
     task_id = str(uuid.uuid4())
     async with unit_of_work() as work:
         event = await work.events.get(auction_number)
         errors = job_rules.check_dedupe_auction(warehouse, auction_number, event, known_warehouses)
+        if isinstance(target_msrp, FieldError):
+            errors.append(target_msrp)
         if plan_id is not None:
             plan_error = job_rules.check_plan_id(plan_id)
             if plan_error is not None:
                 errors.append(plan_error)
         if errors:
             raise InvalidInput(errors)
+        assert not isinstance(target_msrp, FieldError)
         mode = DedupeMode.PLAN if plan_id is None else DedupeMode.APPLY
         request = DedupeRequested(
             warehouse=warehouse,

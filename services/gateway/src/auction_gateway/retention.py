@@ -17,6 +17,8 @@ async def purge_finished_tasks(gateway: Gateway) -> int:
     before = retention_cutoff(gateway.clock(), gateway.settings.task_retention_hours)
     async with gateway.unit_of_work() as work:
         purged = await work.tasks.purge_finished(before)
+    # A job's completion event arrives when it finishes, so it goes with its task.
+    await gateway.outcomes.purge(before)
     if purged:
         log.info("finished_tasks_purged", count=purged, finished_before=before.isoformat())
     return purged

@@ -174,3 +174,15 @@ audit_log = Table(
     Index("ix_audit_log_actor_occurred_at", "actor", "occurred_at"),
     Index("ix_audit_log_action_occurred_at", "action", "occurred_at"),
 )
+
+# The completion event of a job the gateway started (`upload.completed`, `void.completed`), by
+# task id, because the task's final status lacks what they carry (see outcomes.py).
+job_outcomes = Table(
+    "job_outcomes",
+    metadata,
+    Column("task_id", String(200), primary_key=True),
+    Column("event_type", String(100), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_job_outcomes_recorded_at", "recorded_at"),
+)

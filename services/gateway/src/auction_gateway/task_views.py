@@ -16,9 +16,16 @@ malformed member is left out instead of failing the page.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from pydantic import ValidationError
+
+from auction_gateway.records import TaskRecord, TaskStep
+from auction_shared.events import ObjectRef
 
 # At most this many row errors or warnings are listed on the page.
 MAX_LISTED_ROWS = 500
@@ -158,6 +165,16 @@ def _count(value: object) -> str:
     return "" if number is None else str(number)
 
 
+def void_export(task: TaskRecord | None, completion: dict[str, Any] | None) -> ObjectRef | None:
+    """Return the claim check of a finished void task's voided-sales export, if it has one."""
+    if task is None or task.job != "void" or not task.is_final or not completion:
+        return None
+    try:
+        return ObjectRef.model_validate(completion.get("export"))
+    except ValidationError:
+        return None
+
+
 # --- remove duplicates: the plan -----------------------------------------------------------------
 
 
@@ -281,3 +298,44 @@ def _decimal(value: object) -> Decimal:
     except InvalidOperation:
         return Decimal(0)
     return amount if amount.is_finite() else Decimal(0)
+
+
+# --- the browser bot's screenshots and traces ----------------------------------------------------
+
+BOT_JOBS = frozenset({"create_auction", "upload", "void"})
+SCREENSHOT_PREFIX = "screenshot:"
+TRACE_KEY = re.compile(r"bot/[0-9A-Za-z_.:-]+/[^\s,;()'\"]+-trace\.zip")
+
+
+def is_task_artifact(task_id: str, key: str) -> bool:
+    """Tell whether `key` is an object the hibid-bot stored for this task (`bot/<task id>/…`)."""
+    prefix = f"bot/{task_id}/"
+    rest = key.removeprefix(prefix)
+    return (
+        key.startswith(prefix)
+        and bool(rest)
+        and ".." not in key.split("/")
+        and "//" not in key
+        and all(ch.isprintable() for ch in key)
+    )
+
+
+def screenshot_keys(task_id: str, steps: Sequence[TaskStep]) -> list[str]:
+    """Return the task's screenshot keys from its steps' substages, oldest first."""
+    keys = []
+    for step in steps:
+        if step.substage.startswith(SCREENSHOT_PREFIX):
+            key = step.substage.removeprefix(SCREENSHOT_PREFIX).strip()
+            if is_task_artifact(task_id, key) and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def trace_keys(task_id: str, texts: Sequence[str]) -> list[str]:
+    """Return the trace keys of failed attempts named in the task's messages, oldest first."""
+    keys = []
+    for text in texts:
+        for key in TRACE_KEY.findall(text):
+            if is_task_artifact(task_id, key) and key not in keys:
+                keys.append(key)
+    return keys

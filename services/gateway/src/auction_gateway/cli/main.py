@@ -10,13 +10,33 @@ from typing import Annotated
 
 import typer
 
-from auction_gateway.cli import csv_download, events, formatting, inventory, reference, tasks
+from auction_gateway.cli import (
+    csv_download,
+    dedupe,
+    dlq,
+    events,
+    formatting,
+    inventory,
+    reference,
+    site_jobs,
+    tasks,
+)
 from auction_gateway.cli.client import Connection
 from auction_gateway.settings import DEV_DEMO_PASSWORD
 
 DEFAULT_GATEWAY_URL = "http://127.0.0.1:8000"
 
-COMMAND_MODULES = (formatting, tasks, events, csv_download, reference, inventory)
+COMMAND_MODULES = (
+    formatting,
+    tasks,
+    events,
+    csv_download,
+    reference,
+    inventory,
+    site_jobs,
+    dedupe,
+    dlq,
+)
 
 app = typer.Typer(
     name="auctionctl",

@@ -15,6 +15,7 @@ from auction_gateway.context import Gateway
 from auction_gateway.domain import FieldError, InvalidInput
 from auction_gateway.job_rules import MAX_MANIFEST_BYTES
 from auction_gateway.permissions import Permission
+from auction_gateway.web.job_forms import form_context
 from auction_gateway.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -67,17 +68,11 @@ def _render(
     errors: list[FieldError],
     status_code: int = 200,
 ) -> Response:
-    warehouses = list(gateway.settings.warehouses)
-    if values["warehouse"] not in warehouses:
-        values = {**values, "warehouse": warehouses[0]}
     return render(
         request,
         "inventory_import.html",
         {
-            "warehouses": warehouses,
-            "values": values,
-            "errors": errors,
-            "field_errors": {error.field: error.message for error in errors},
+            **form_context(gateway, values, errors),
             "max_megabytes": MAX_MANIFEST_BYTES // (1024 * 1024),
         },
         status_code=status_code,

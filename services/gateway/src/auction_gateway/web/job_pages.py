@@ -13,8 +13,8 @@ from auction_gateway.api.schemas import StepOut, TaskOut
 from auction_gateway.context import Gateway
 from auction_gateway.domain import FieldError, InvalidInput, parse_starting_price, retention_cutoff
 from auction_gateway.permissions import Permission, requires, user_permissions
-from auction_gateway.task_views import describe_result
 from auction_gateway.web.rendering import render, site_time
+from auction_gateway.web.task_extras import task_extras
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,6 +124,6 @@ async def task_page(request: Request, task_id: str, gateway: GatewayDep) -> Resp
         {
             "task": TaskOut.of(task),
             "steps": [StepOut.of(step) for step in steps],
-            "outcome": describe_result(task.job, task.result),
+            **await task_extras(request, gateway, task, steps),
         },
     )

@@ -38,6 +38,7 @@
     }
     root.dataset.state = task.state;
     task.steps.forEach(addStep);
+    root.dispatchEvent(new CustomEvent("task-status", { detail: task }));
     connection.textContent = "";
     if (task.final) {
       root.dataset.final = "true";
