@@ -9,13 +9,13 @@ import sys
 from fastapi import FastAPI
 
 from auction_gateway import tables
-from auction_gateway.app import ROUTERS, configure_app
 from auction_gateway.accounts.bootstrap import create_admin_command
 from auction_gateway.accounts.passwords import Passwords
 from auction_gateway.accounts.requests import RequestRecorder
 from auction_gateway.accounts.service import AccountService
 from auction_gateway.accounts.store import SqlAccountStore
 from auction_gateway.accounts.throttle import LoginThrottle
+from auction_gateway.app import ROUTERS, configure_app
 from auction_gateway.auth import SessionCookies
 from auction_gateway.context import Gateway
 from auction_gateway.handlers import GatewayHandlers
