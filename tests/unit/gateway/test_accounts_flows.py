@@ -7,6 +7,7 @@ import csv
 import io
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -100,9 +101,7 @@ def test_basic_auth_is_throttled_too(harness: Harness, clock: list[float]) -> No
 
 
 def test_login_rejects_inactive_account(harness: Harness) -> None:
-    harness.accounts.accounts["staff"] = harness.accounts.accounts["staff"].__class__(
-        **{**harness.accounts.accounts["staff"].__dict__, "active": False}
-    )
+    harness.accounts.accounts["staff"] = replace(harness.accounts.accounts["staff"], active=False)
     assert login(TestClient(harness.app), "staff", PASSWORD).status_code == 401
 
 

@@ -41,8 +41,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 class SessionCookies:
     """Signs and reads the session cookie, which carries a login session's id.
 
-    The cookie is signed and timed by itsdangerous; the session itself lives in the database, so
-    logging out or deactivating an account ends it on the server too.
+    The cookie is signed and timed by itsdangerous. The session itself is stored in the database,
+    so logging out or deactivating an account ends it on the server too.
     """
 
     def __init__(self, secret: str, max_age_seconds: int, *, secure: bool) -> None:

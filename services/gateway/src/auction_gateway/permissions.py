@@ -1,6 +1,6 @@
 """Permissions of the gateway and the route dependency that checks them.
 
-Roles grant permissions (`accounts.roles.ROLE_PERMISSIONS`); an API token holds a subset of its
+Roles grant permissions (`accounts.roles.ROLE_PERMISSIONS`); an API token has a subset of its
 owner's. Routes that start a job or change the catalogue declare theirs with `requires`.
 """
 
@@ -27,7 +27,7 @@ class Permission(StrEnum):
 
 
 def user_permissions(request: Request) -> frozenset[Permission]:
-    """Return the permissions of the request's user (none when nobody is logged in)."""
+    """Return the permissions of the request's user (empty when no user is logged in)."""
     permissions = getattr(request.scope.get("user"), "permissions", None)
     if not isinstance(permissions, frozenset):
         return frozenset()
@@ -35,7 +35,7 @@ def user_permissions(request: Request) -> frozenset[Permission]:
 
 
 def requires(permission: Permission) -> Any:
-    """Build a route dependency that answers 403 unless the user holds `permission`."""
+    """Build a route dependency that raises 403 unless the user has `permission`."""
 
     def check(request: Request) -> None:
         if permission not in user_permissions(request):

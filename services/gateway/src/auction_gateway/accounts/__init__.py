@@ -1,4 +1,4 @@
 """Staff accounts: roles, passwords, login sessions, API tokens, login throttling and the audit trail.
 
-`service.AccountService` is the entry point the HTTP layer uses; `store` holds its storage.
+The HTTP layer calls `service.AccountService`, which keeps its data through `store.AccountStore`.
 """

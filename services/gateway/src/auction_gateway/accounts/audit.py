@@ -28,7 +28,8 @@ from auction_shared.logging import get_logger
 log = get_logger(__name__)
 
 AUDITED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Routes that write their own entries (the login page records the attempted username itself).
+# Routes that write their own entries: the login route records its attempts, without the usernames
+# of rejected ones.
 SELF_AUDITED_PATHS = frozenset({"/login"})
 # Bodies above this size are not parsed for parameters (uploads, large imports).
 MAX_CAPTURED_BYTES = 64 * 1024
@@ -150,7 +151,7 @@ class AuditMiddleware:
     def _route_template(self, scope: Scope) -> str | None:
         """Return the matched route's full path template, e.g. `/api/v1/events/{event_id}`.
 
-        `scope["route"]` holds the route as its router declared it, without the prefixes of the
+        `scope["route"]` is the route as its router declared it, without the prefixes of the
         routers that include it, so the template comes from the app's expanded route list.
         """
         if self._routes is None:

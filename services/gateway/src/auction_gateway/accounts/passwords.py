@@ -41,7 +41,7 @@ class Passwords:
         return matches and stored_hash is not None
 
     def needs_rehash(self, stored_hash: str) -> bool:
-        """Whether the hash used weaker parameters than the current ones."""
+        """Check whether the hash used other parameters than the current hasher (then rehash it)."""
         try:
             return self._hasher.check_needs_rehash(stored_hash)
         except InvalidHashError:

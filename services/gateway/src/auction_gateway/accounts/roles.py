@@ -26,7 +26,7 @@ _STAFF = frozenset(
 )
 _MANAGER = _STAFF | {Permission.CAN_VOID, Permission.CAN_DEDUPE, Permission.CAN_USE_SHOW_BROWSER}
 
-# A viewer holds no job permission: it can log in and read tasks, events and results.
+# A viewer has no job permission: it can log in and read tasks, events and results.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(),
     Role.STAFF: _STAFF,

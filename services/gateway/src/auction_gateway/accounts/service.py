@@ -40,7 +40,7 @@ TOKEN_NAME_MAX_LENGTH = 100
 
 
 class LoginRejected(Exception):
-    """Unknown user, wrong password or inactive account (deliberately not told apart)."""
+    """Unknown user, wrong password or inactive account (deliberately not distinguished)."""
 
 
 class LoginThrottled(Exception):
@@ -63,7 +63,7 @@ class AccountNotFound(Exception):
 
 
 class LastAdmin(Exception):
-    """The change would leave no active admin, so nobody could manage users any more."""
+    """The change would leave no active admin, so no account could manage users any more."""
 
 
 class AccountService:

@@ -1,7 +1,7 @@
 """Slow-down and lock-out after repeated failed logins, per username and per client address.
 
-NOTE: the counters live in the process's memory, so each gateway replica counts on its own and a
-restart forgets them. With N replicas an attacker gets up to N times the attempts.
+NOTE: the counters are kept in the process's memory, so each gateway replica counts on its own and
+a restart clears them. With N replicas an attacker gets up to N times the attempts.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class _Failures:
 
 
 class LoginThrottle:
-    """Counts failed logins by username and by client address and says how long to wait."""
+    """Counts failed logins by username and by client address and returns how long to wait."""
 
     def __init__(
         self,

@@ -157,7 +157,7 @@ async def list_tokens(principal: PrincipalDep, gateway: GatewayDep) -> list[Toke
 
 @router.post("/tokens", status_code=201)
 async def create_token(body: TokenIn, principal: PrincipalDep, gateway: GatewayDep) -> TokenCreated:
-    """Create an API token for yourself; the response holds the token, which is not shown again."""
+    """Create an API token for yourself. The response contains the token, which is not shown again."""
     try:
         scope = parse_permissions(body.permissions)
         if isinstance(scope, FieldError):
