@@ -11,11 +11,14 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request, UploadFile
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
+from auction_gateway.accounts.audit import AuditMiddleware
 from auction_gateway.accounts.bootstrap import bootstrap_accounts
+from auction_gateway.accounts.records import AuditEntry
 from auction_gateway.accounts.roles import Role
 from auction_gateway.accounts.throttle import LoginThrottle
 from auction_gateway.auth import SESSION_COOKIE
@@ -558,3 +561,31 @@ def test_no_secrets_in_logs(
     audited = repr(harness.accounts.audit)
     for secret in secrets:
         assert secret not in audited
+
+
+def test_routes_add_to_their_audit_entry() -> None:
+    recorded: list[AuditEntry] = []
+
+    class Recorder:
+        async def record(self, entry: AuditEntry) -> None:
+            recorded.append(entry)
+
+    app = FastAPI()
+
+    @app.post("/upload/{warehouse}")
+    async def upload(warehouse: str, request: Request, file: UploadFile) -> dict[str, str]:
+        request.state.audit_parameters = {"filename": "manifest.xlsx"}
+        request.state.audit_task_id = "t-upload"
+        return {"ok": warehouse}
+
+    app.add_middleware(AuditMiddleware, accounts=Recorder())
+    response = TestClient(app).post("/upload/maule?dry_run=1", files={"file": ("m.xlsx", b"bytes")})
+    assert response.status_code == 200
+    entry = recorded[0]
+    assert entry.action == "POST /upload/{warehouse}"
+    assert entry.actor == "anonymous"
+    assert entry.task_id == "t-upload"
+    assert entry.parameters["warehouse"] == "maule"
+    assert entry.parameters["dry_run"] == "1"
+    assert entry.parameters["filename"] == "manifest.xlsx"
+    assert entry.parameters["body"] == "multipart/form-data, not recorded"

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from fastapi.routing import iter_route_contexts
@@ -21,7 +21,6 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auction_gateway.accounts.records import AuditEntry, Principal
-from auction_gateway.accounts.service import AccountService
 from auction_shared.events.envelope import utc_now
 from auction_shared.logging import get_logger
 
@@ -98,13 +97,19 @@ def outcome_of(status_code: int) -> str:
     return "rejected" if status_code < 500 else "failed"
 
 
+class AuditSink(Protocol):
+    """Where entries go: `AccountService` in the app, a list in tests."""
+
+    async def record(self, entry: AuditEntry) -> None: ...
+
+
 class AuditMiddleware:
     """Records every POST, PUT, PATCH and DELETE that reached the app (after authentication)."""
 
     def __init__(
         self,
         app: ASGIApp,
-        accounts: AccountService,
+        accounts: AuditSink,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.app = app
