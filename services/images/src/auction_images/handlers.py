@@ -49,12 +49,21 @@ def make_inventory_fetched_handler(store: ObjectStore, pipeline: PhotoPipeline) 
             store.private_bucket, manifest_key(request.event_id, ctx.task_id), manifest
         )
 
+        rows: list[dict[str, object]] = [
+            {
+                "record_id": result.record_id,
+                "position": position,
+                "key": key,
+                "source_sha256": source_sha256,
+                "source_field": field,
+            }
+            for result in results
+            for position, key, source_sha256, field in result.stored
+        ]
         async with ctx.transaction() as tx:
-            for result in results:
-                for position, key, source_sha256, field in result.stored:
-                    await repository.record_lot_photo(
-                        tx.session, result.record_id, position, key, source_sha256, field
-                    )
+            # PostgreSQL takes at most 65,535 bind parameters per statement: 5 per row.
+            for start in range(0, len(rows), 5_000):
+                await repository.record_lot_photos(tx.session, rows[start : start + 5_000])
             await tx.outbox.publish(
                 ImagesReady(
                     warehouse=request.warehouse,

@@ -72,16 +72,11 @@ async def record_processed(session: AsyncSession, source_sha256: str, photo: Kno
     )
 
 
-async def record_lot_photo(
-    session: AsyncSession, record_id: str, position: int, key: str, source_sha256: str, field: str
-) -> None:
-    statement = insert(record_photos).values(
-        record_id=record_id,
-        position=position,
-        key=key,
-        source_sha256=source_sha256,
-        source_field=field,
-    )
+async def record_lot_photos(session: AsyncSession, rows: list[dict[str, object]]) -> None:
+    """Upsert each lot photo (record_id, position, key, source_sha256, source_field) in one statement."""
+    if not rows:
+        return
+    statement = insert(record_photos).values(rows)
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[record_photos.c.record_id, record_photos.c.position],
