@@ -58,6 +58,13 @@ def decode(body: bytes | None, *, max_bytes: int) -> Envelope[Payload]:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidEvent("unparsable", f"the value is not JSON ({error})") from error
+    except RecursionError as error:
+        raise InvalidEvent(
+            "unparsable",
+            "the value nests JSON arrays or objects too deeply to parse; publish a flat "
+            "CloudEvents JSON object",
+        ) from error
+    _reject_unstorable_text(document)
     try:
         raw = RawEnvelope.model_validate(document)
     except ValidationError as error:
@@ -72,6 +79,36 @@ def decode(body: bytes | None, *, max_bytes: int) -> Envelope[Payload]:
         raise InvalidEvent("bad_payload", f"{raw.type}: {_summarise(error)}") from error
     fields = raw.model_dump(exclude={"data"})
     return Envelope[Payload].model_construct(**fields, data=data)
+
+
+def _reject_unstorable_text(document: Any) -> None:
+    """Raise InvalidEvent for a string PostgreSQL cannot store: a NUL or a lone surrogate.
+
+    Such a string in the event id fails every inbox query the same way, so the consumer would
+    retry the message forever instead of sending it to the DLQ.
+    """
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidEvent(
+                    "bad_text",
+                    f"the string {value[:40]!r} contains a NUL character (U+0000); remove it",
+                )
+            try:
+                value.encode()
+            except UnicodeEncodeError as error:
+                raise InvalidEvent(
+                    "bad_text",
+                    f"the string {value[:40]!r} contains a lone UTF-16 surrogate ({error.reason}); "
+                    "send valid Unicode",
+                ) from error
 
 
 def payload_as(envelope: Envelope[Payload], model: type[PayloadT]) -> PayloadT:

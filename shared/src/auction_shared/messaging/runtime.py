@@ -43,6 +43,16 @@ async def _tolerant_parser(record: ConsumerRecord[Any, Any], original: Any) -> A
     return await original(dataclasses.replace(record, headers=headers))
 
 
+async def _raw_body_decoder(message: Any, original: Any) -> Any:
+    """Return the body as bytes, so that `decode` (not FastStream) judges every message.
+
+    FastStream's own decoder parses JSON or text before the handler runs; a body it cannot
+    parse (deeply nested JSON, non-UTF-8 bytes under `content-type: text/plain`) then fails
+    outside the handler, and the message is neither processed nor sent to the DLQ.
+    """
+    return message.body
+
+
 class ServiceRuntime:
     """One service's connections and subscriptions; `lifespan` runs them inside an ASGI app."""
 
@@ -126,6 +136,7 @@ class ServiceRuntime:
             auto_offset_reset="earliest",
             max_poll_interval_ms=max_poll_interval_ms,
             parser=_tolerant_parser,
+            decoder=_raw_body_decoder,
         )
         self._subscribers.append(subscriber)
 
