@@ -17,7 +17,7 @@ from auction_shared.events import DedupeMode, DedupeRequested
 from .fakes import Harness, event, task
 from .test_jobs_fakes import (
     api_client,
-    deny_all_permissions,
+    demote_user,
     job_harness,
     page_client,
     route_cli_to,
@@ -193,7 +193,7 @@ def test_routes_need_permission(
     harness.database.state.tasks["t-plan"] = task(
         "t-plan", job="dedupe", state="COMPLETED", sequence=5, event_id="4412", result=PLAN_RESULT
     )
-    deny_all_permissions(monkeypatch)
+    demote_user(harness)
     body = {"warehouse": "maule", "auction_number": "4412", "target_msrp": "1"}
     assert api.post("/api/v1/dedupe", json=body).status_code == 403
     assert browser.get("/dedupe").status_code == 403

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from auction_gateway.accounts.roles import Role
 from auction_gateway.cli import client as client_module
 from auction_gateway.cli.client import Connection
 from auction_shared.events import ObjectRef
@@ -81,6 +82,7 @@ def route_cli_to(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUCTION_DEMO_PASSWORD", PASSWORD)
 
 
-def deny_all_permissions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every logged-in user hold no permission."""
-    monkeypatch.setattr("auction_gateway.permissions.user_permissions", lambda request: frozenset())
+def demote_user(harness: Harness, role: Role = Role.VIEWER) -> None:
+    """Give the logged-in demo user `role` (a viewer holds no job permission)."""
+    account = harness.accounts.accounts[USER]
+    harness.accounts.accounts[USER] = replace(account, role=role)

@@ -20,7 +20,7 @@ from .test_jobs_fakes import (
     PRIVATE_BUCKET,
     FakeObjects,
     api_client,
-    deny_all_permissions,
+    demote_user,
     job_harness,
     page_client,
     route_cli_to,
@@ -162,8 +162,10 @@ def test_api_import_needs_file(api: TestClient) -> None:
     assert response.status_code == 422
 
 
-def test_api_import_needs_permission(api: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    deny_all_permissions(monkeypatch)
+def test_api_import_needs_permission(
+    api: TestClient, harness_and_objects: tuple[Harness, FakeObjects]
+) -> None:
+    demote_user(harness_and_objects[0])
     response = post_import(api)
     assert response.status_code == 403
     assert "can_import_inventory" in response.json()["detail"]

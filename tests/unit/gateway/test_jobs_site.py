@@ -19,7 +19,7 @@ from auction_shared.events import AuctionCreateRequested, UploadRequested, VoidR
 from .fakes import NOW, USER, Harness, csv_version, event, task
 from .test_jobs_fakes import (
     api_client,
-    deny_all_permissions,
+    demote_user,
     job_harness,
     page_client,
     route_cli_to,
@@ -359,7 +359,7 @@ def test_api_routes_need_permissions(
     body: dict[str, Any] | None,
 ) -> None:
     finished_void(harness)
-    deny_all_permissions(monkeypatch)
+    demote_user(harness)
     response = api.request(method.upper(), path, json=body)
     assert response.status_code == 403
     assert harness.database.state.published == []
@@ -372,7 +372,7 @@ def test_pages_need_permissions(
     browser: TestClient, harness: Harness, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     finished_void(harness)
-    deny_all_permissions(monkeypatch)
+    demote_user(harness)
     assert browser.get(path, follow_redirects=False).status_code == 403
 
 
@@ -380,7 +380,7 @@ def test_task_page_hides_export_without_permission(
     browser: TestClient, harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     finished_void(harness)
-    deny_all_permissions(monkeypatch)
+    demote_user(harness)
     assert 'id="void-export"' not in browser.get("/tasks/t-v").text
 
 
@@ -481,3 +481,16 @@ def test_cli_void_unknown_event(cli: Harness) -> None:
     result = runner.invoke(app, ["void", "--event", "3900", "--yes"])
     assert result.exit_code == 2
     assert "not within the last 10 days" in " ".join(result.output.split())
+
+
+def test_result_page_links_upload(
+    browser: TestClient, harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = browser.get("/events/4412/result").text
+    assert 'id="upload-link" href="/events/4412/upload?version=2"' in page
+    nav = browser.get("/tasks").text
+    for marker in ('id="nav-create-auction"', 'id="nav-dedupe"', 'id="nav-void"'):
+        assert marker in nav
+    demote_user(harness)
+    assert 'id="upload-link"' not in browser.get("/events/4412/result").text
+    assert 'id="nav-void"' not in browser.get("/tasks").text
