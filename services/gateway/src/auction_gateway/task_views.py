@@ -282,7 +282,8 @@ def _left_out(
         reasons.append(f"{total - touched} of {total} product groups get no record: {why}.")
     if listed >= 500:
         reasons.append(
-            "The result lists the first 500 planned records; applying the plan writes all of them."
+            "The result lists at most 500 planned records, so more may be planned; applying "
+            "the plan writes all of them."
         )
     if reached is False:
         reasons.append(
