@@ -13,6 +13,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,6 +33,10 @@ DEMO_USER = "demo"
 DEMO_PASSWORD = "auction-demo-dev-password"  # the gateway's development default
 DEMO_EVENTS = {"maule": "7001", "sahara": "7002"}
 SEND_TO_AUCTION = "Send to Auction"
+# Airtable allows 5 requests per second per base and locks the base for 30 seconds after a 429.
+UPLOAD_INTERVAL_SECONDS = 0.25
+RATE_LIMIT_RETRIES = 6  # urllib3 waits 0, 2, 4, 8, 16, 32 s: 62 s in all, past the 30-second lock
+RATE_LIMIT_BACKOFF_SECONDS = 1.0
 
 
 def say(message: str) -> None:
@@ -84,16 +89,25 @@ def import_inventory(warehouse: str, manifest: Path) -> None:
     marker.write_text(f"{manifest}\n")
 
 
-def attach_photos(warehouse: str) -> int:
-    """Attach 1 to 3 generated photos to each record in the view that has no Image 1."""
-    from pyairtable import Api
+def attach_photos(warehouse: str, airtable_url: str | None = None) -> int:
+    """Attach 1 to 3 generated photos to each record in the view that has no Image 1.
 
-    from airtable_sandbox.testing import route_content_host
+    Uploads are paced below Airtable's 5 requests per second per base, and a 429 is retried
+    until the base's 30-second lock has passed.
+    """
+    from pyairtable import Api, retry_strategy
+
+    from airtable_sandbox.testing import AIRTABLE_CONTENT_HOST, ContentHostRedirect
 
     locations = yaml.safe_load(WAREHOUSES_FILE.read_text())["warehouses"][warehouse]
-    url = f"http://127.0.0.1:{AIRTABLE_PORT}"
-    api = Api(AIRTABLE_TOKEN, endpoint_url=url)
-    route_content_host(api.session, url)
+    url = airtable_url or f"http://127.0.0.1:{AIRTABLE_PORT}"
+    retries = retry_strategy(total=RATE_LIMIT_RETRIES, backoff_factor=RATE_LIMIT_BACKOFF_SECONDS)
+    api = Api(AIRTABLE_TOKEN, endpoint_url=url, retry_strategy=retries)
+    # pyairtable sends upload_attachment to content.airtable.com, so route it to the sandbox too.
+    for scheme in ("http", "https"):
+        api.session.mount(
+            f"{scheme}://{AIRTABLE_CONTENT_HOST}/", ContentHostRedirect(url, max_retries=retries)
+        )
     table = api.table(locations["base_id"], locations["inventory_table"])
     attached = 0
     for record in table.all(view=locations["send_to_auction_view"]):
@@ -104,6 +118,7 @@ def attach_photos(warehouse: str) -> int:
         lot = str(fields.get("Lot Number", "?"))
         count = 1 + int(hashlib.sha256(record["id"].encode()).hexdigest(), 16) % 3
         for variant in range(1, count + 1):
+            time.sleep(UPLOAD_INTERVAL_SECONDS)
             table.upload_attachment(
                 record["id"],
                 f"Image {variant}",
