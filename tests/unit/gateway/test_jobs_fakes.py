@@ -83,6 +83,6 @@ def route_cli_to(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def demote_user(harness: Harness, role: Role = Role.VIEWER) -> None:
-    """Give the logged-in demo user `role` (a viewer holds no job permission)."""
+    """Give the logged-in demo user `role` (a viewer has no job permission)."""
     account = harness.accounts.accounts[USER]
     harness.accounts.accounts[USER] = replace(account, role=role)

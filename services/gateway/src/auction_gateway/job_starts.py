@@ -127,8 +127,8 @@ async def start_inventory_import(
     assert not isinstance(status, FieldError)
 
     task_id = str(uuid.uuid4())
-    # NOTE: the object is stored before the transaction; when the transaction fails, the manifest
-    # stays in the bucket without a task (the bucket's lifecycle rules may remove it).
+    # NOTE: the object is stored before the transaction. When the transaction fails, the manifest
+    # stays in the bucket without a task until the bucket's lifecycle rules remove it.
     manifest = await objects.put_bytes(
         bucket,
         job_rules.manifest_key(task_id, filename),

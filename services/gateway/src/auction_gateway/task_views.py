@@ -1,4 +1,4 @@
-"""What the task page shows of a finished job's `result`, per job kind. Pure functions.
+"""Views of a finished job's `result` for the task page and the CLI, per job kind. Pure functions.
 
 The services fill `task.status.result` freely, so every member is read defensively: a missing or
 malformed member is left out instead of failing the page.
@@ -212,7 +212,7 @@ class DedupePlanView:
 def dedupe_plan_view(result: dict[str, Any]) -> DedupePlanView | None:
     """Read the plan airtable-sync lists in a plan task's result, or None when it lists none.
 
-    The result holds `plan_id`, `target_msrp`, `msrp_total`, `target_reached`, `groups_touched`,
+    The result contains `plan_id`, `target_msrp`, `msrp_total`, `target_reached`, `groups_touched`,
     `groups_total`, `records_without_name` and up to 500 `records` (`record_id`, `lot_number`,
     `product_name`, `auction_count`, `msrp`) in the order they were chosen. The running total
     adds their MSRP in that order.

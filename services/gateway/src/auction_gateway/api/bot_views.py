@@ -1,7 +1,8 @@
 """What the browser bot saw: a bot task's screenshots and the Playwright traces of failed steps.
 
-Both are objects in the private bucket under `bot/<task id>/`; the sales report's screenshots show
-buyer names, so every route needs `can_use_show_browser` and checks the key belongs to the task.
+Both are objects in the private bucket under `bot/<task id>/`. The sales report's screenshots show
+buyer names, so every route needs `can_use_show_browser` and checks that the key belongs to the
+task.
 """
 
 from __future__ import annotations

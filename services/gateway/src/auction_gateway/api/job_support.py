@@ -11,7 +11,7 @@ from auction_gateway.permissions import Permission, requires
 
 
 def needs(permission: Permission) -> params.Depends:
-    """Return the dependency that answers 403 unless the user holds `permission`."""
+    """Return the dependency that raises 403 unless the user has `permission`."""
     return cast(params.Depends, requires(permission))
 
 

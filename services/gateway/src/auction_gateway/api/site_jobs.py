@@ -24,7 +24,7 @@ router = APIRouter(tags=["jobs"])
 async def create_auction(body: AuctionIn, gateway: GatewayDep, user: UserDep) -> FormatStarted:
     """Create a Draft event on the site; it joins the catalogue when the bot reports it created.
 
-    The task's final `result` holds the new `event_id` and `ends_at`.
+    The task's final `result` contains the new `event_id` and `ends_at`.
     """
     try:
         task_id = await job_starts.start_create_auction(
@@ -54,7 +54,7 @@ async def upload_csv(
 ) -> FormatStarted:
     """Import a CSV version of the event on the site (or only validate it).
 
-    The final `result` holds `rows_total`, `rows_succeeded` and `rows_failed`; the task page also
+    The final `result` contains `rows_total`, `rows_succeeded` and `rows_failed`; the task page also
     lists the row errors of `upload.completed`.
     """
     version = job_rules.parse_version(body.version)
@@ -98,7 +98,7 @@ async def void_unpaid(
 ) -> FormatStarted:
     """Void every unpaid sale of an event that ended in the last 10 days. Cannot be undone.
 
-    The final `result` holds `voided_count`; GET /tasks/{task_id}/export links the export.
+    The final `result` contains `voided_count`; GET /tasks/{task_id}/export links the export.
     """
     try:
         if body.confirm_event_id.strip() != event_id:

@@ -112,9 +112,7 @@ def replay_letters(
     offset: Annotated[
         int | None, typer.Option(help="Only the message at this offset (needs --topic).", min=0)
     ] = None,
-    partition: Annotated[
-        int | None, typer.Option(help="Only this partition (with --offset).", min=0)
-    ] = None,
+    partition: Annotated[int | None, typer.Option(help="Only this partition.", min=0)] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     limit: LimitOption = 1000,
 ) -> None:
@@ -182,7 +180,7 @@ def read(bootstrap: str, topics: Sequence[str], limit: int) -> list[dlq.DeadLett
 
 
 def run(work: Coroutine[Any, Any, T], bootstrap: str) -> T:
-    """Run a Kafka coroutine; a broker that cannot be reached exits with code 3."""
+    """Run a Kafka coroutine; raise GatewayError (exit code 3) when Kafka cannot be reached."""
     try:
         return asyncio.run(work)
     except (KafkaError, OSError) as error:

@@ -1,4 +1,4 @@
-"""What the task page adds for the jobs after format: the result view, the remove-duplicates plan
+"""Task page additions for the jobs after format: the result view, the remove-duplicates plan
 with its Apply form, the void export link, and the browser bot's screenshot and trace.
 """
 
