@@ -149,7 +149,14 @@ def processes() -> list[Process]:
             AUCTION_SITE_SAHARA_USERNAME=SITE_USER,
             AUCTION_SITE_SAHARA_PASSWORD=SITE_PASSWORD,
         ),
-        _service("gateway", 8000, "gateway"),
+        _service(
+            "gateway",
+            8000,
+            "gateway",
+            AUCTION_AIRTABLE_WAREHOUSES_FILE=str(
+                REPO_ROOT / "services/airtable-sync/src/auction_airtable_sync/warehouses.yaml"
+            ),
+        ),
     ]
 
 

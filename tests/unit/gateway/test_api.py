@@ -44,8 +44,8 @@ def test_openapi_needs_login_too(harness: Harness, client: TestClient) -> None:
 
 def test_warehouses_from_settings(client: TestClient) -> None:
     assert client.get("/api/v1/warehouses").json() == [
-        {"id": "maule", "name": "Maule"},
-        {"id": "sahara", "name": "Sahara"},
+        {"id": "maule", "name": "Maule", "airtable": None},
+        {"id": "sahara", "name": "Sahara", "airtable": None},
     ]
 
 

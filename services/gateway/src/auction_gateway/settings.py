@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -30,6 +31,9 @@ class GatewaySettings(ServiceSettings):
     database_url: str = DEV_DATABASE_URL
 
     warehouses: tuple[str, ...] = Field(default=("maule", "sahara"), min_length=1)
+    # airtable-sync's warehouses file (the same ConfigMap in a cluster); when set, the warehouse
+    # list shows each warehouse's Airtable base, table and view ids.
+    airtable_warehouses_file: Path | None = None
     site_timezone: str = "America/Los_Angeles"
 
     task_retention_hours: float = Field(default=24.0, gt=0)

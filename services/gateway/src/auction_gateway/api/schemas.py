@@ -12,9 +12,20 @@ from auction_gateway.domain import InvalidInput
 from auction_gateway.records import AuctionEvent, CsvVersion, TaskRecord, TaskStep
 
 
+class AirtableLocation(BaseModel):
+    """Where a warehouse's inventory lives in Airtable (ids or names, as airtable-sync reads them)."""
+
+    base_id: str
+    inventory_table: str
+    send_to_auction_view: str
+    remove_dups_view: str
+    cancels_table: str | None = None
+
+
 class Warehouse(BaseModel):
     id: str
     name: str
+    airtable: AirtableLocation | None = None
 
 
 class EventIn(BaseModel):
