@@ -18,7 +18,11 @@ router = APIRouter(tags=["jobs"])
 
 
 async def read_limited(upload: UploadFile, limit: int) -> bytes:
-    """Read at most `limit + 1` bytes, so an oversized file is detected without reading it all."""
+    """Read at most `limit + 1` bytes, so an oversized file is detected without reading it all.
+
+    NOTE: Starlette has already spooled the whole part to a temporary file by then; a limit on
+    the request body belongs in the ingress or reverse proxy in front of the gateway.
+    """
     return await upload.read(limit + 1)
 
 
