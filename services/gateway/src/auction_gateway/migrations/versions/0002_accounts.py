@@ -52,9 +52,7 @@ def upgrade() -> None:
         schema=SCHEMA,
     )
     op.create_index("ix_login_sessions_username", "login_sessions", ["username"], schema=SCHEMA)
-    op.create_index(
-        "ix_login_sessions_expires_at", "login_sessions", ["expires_at"], schema=SCHEMA
-    )
+    op.create_index("ix_login_sessions_expires_at", "login_sessions", ["expires_at"], schema=SCHEMA)
 
     op.create_table(
         "api_tokens",
