@@ -48,6 +48,7 @@ def harness() -> Harness:
     files[(PRIVATE_BUCKET, "bot/t-b/01-log-on.jpg")] = b"\xff\xd8first"
     files[(PRIVATE_BUCKET, "bot/t-b/02-import-form.png")] = b"\x89PNGsecond"
     files[(PRIVATE_BUCKET, "bot/t-b/03-submit-attempt3-trace.zip")] = b"PK\x03\x04trace"
+    files[(PRIVATE_BUCKET, "bot/t-b/03-submit-attempt3-failed.jpg")] = b"\xff\xd8failed"
     files[(PRIVATE_BUCKET, "bot/other/01-x.jpg")] = b"other task"
     state.tasks["t-f"] = task("t-f", job="format", state="IN_PROGRESS", sequence=2)
     state.steps["t-f"] = [step(1, "screenshot: bot/t-f/01.jpg")]
@@ -122,6 +123,18 @@ def test_failed_task_links_trace(api: TestClient, browser: TestClient, harness: 
     assert 'filename="03-submit-attempt3-trace.zip"' in trace.headers["content-disposition"]
     other = api.get("/api/v1/tasks/t-b/trace", params={"key": "bot/t-b/01-log-on.jpg"})
     assert other.status_code == 404
+
+
+def test_failed_task_shows_failure_screenshot(
+    api: TestClient, browser: TestClient, harness: Harness
+) -> None:
+    harness.database.state.tasks["t-b"] = replace(
+        harness.database.state.tasks["t-b"], state="ERROR", sequence=9, message=FAILED_MESSAGE
+    )
+    page = browser.get("/tasks/t-b").text
+    assert "screenshot?key=bot/t-b/03-submit-attempt3-failed.jpg" in page
+    latest = api.get("/api/v1/tasks/t-b/screenshot")
+    assert latest.content == b"\xff\xd8failed"
 
 
 def test_no_trace_without_failure(api: TestClient) -> None:

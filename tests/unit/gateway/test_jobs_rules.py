@@ -294,6 +294,22 @@ def test_plan_view_groups_and_totals() -> None:
     assert any("3 of 5 product groups get no record" in reason for reason in plan.left_out)
 
 
+def test_plan_view_one_unnamed_record() -> None:
+    plan = task_views.dedupe_plan_view({**PLAN_RESULT, "records_without_name": 1})
+    assert plan is not None
+    assert "1 record has no product name, so it cannot be grouped and is left alone." in (
+        plan.left_out
+    )
+
+
+def test_failure_screenshot_keys() -> None:
+    texts = ["failed (screenshot bot/t-1/03-submit-attempt3-failed.jpg, trace not saved)"]
+    assert task_views.failure_screenshot_keys("t-1", texts) == [
+        "bot/t-1/03-submit-attempt3-failed.jpg"
+    ]
+    assert task_views.failure_screenshot_keys("t-2", texts) == []
+
+
 def test_plan_view_missed_target() -> None:
     plan = task_views.dedupe_plan_view({**PLAN_RESULT, "target_reached": False})
     assert plan is not None

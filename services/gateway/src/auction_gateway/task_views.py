@@ -267,7 +267,9 @@ def _left_out(
 ) -> list[str]:
     reasons = []
     unnamed = _int(result.get("records_without_name"))
-    if unnamed:
+    if unnamed == 1:
+        reasons.append("1 record has no product name, so it cannot be grouped and is left alone.")
+    elif unnamed:
         reasons.append(
             f"{unnamed} records have no product name, so they cannot be grouped and are left alone."
         )
@@ -306,6 +308,7 @@ def _decimal(value: object) -> Decimal:
 BOT_JOBS = frozenset({"create_auction", "upload", "void"})
 SCREENSHOT_PREFIX = "screenshot:"
 TRACE_KEY = re.compile(r"bot/[0-9A-Za-z_.:-]+/[^\s,;()'\"]+-trace\.zip")
+FAILURE_SCREENSHOT_KEY = re.compile(r"bot/[0-9A-Za-z_.:-]+/[^\s,;()'\"]+-failed\.(?:jpg|jpeg|png)")
 
 
 def is_task_artifact(task_id: str, key: str) -> bool:
@@ -334,9 +337,21 @@ def screenshot_keys(task_id: str, steps: Sequence[TaskStep]) -> list[str]:
 
 def trace_keys(task_id: str, texts: Sequence[str]) -> list[str]:
     """Return the trace keys of failed attempts named in the task's messages, oldest first."""
-    keys = []
+    return _keys_in(task_id, texts, TRACE_KEY)
+
+
+def failure_screenshot_keys(task_id: str, texts: Sequence[str]) -> list[str]:
+    """Return the screenshots of failed attempts named in the task's messages, oldest first.
+
+    The bot names them only in the error message of the failed step, not in a substage.
+    """
+    return _keys_in(task_id, texts, FAILURE_SCREENSHOT_KEY)
+
+
+def _keys_in(task_id: str, texts: Sequence[str], pattern: re.Pattern[str]) -> list[str]:
+    keys: list[str] = []
     for text in texts:
-        for key in TRACE_KEY.findall(text):
+        for key in pattern.findall(text):
             if is_task_artifact(task_id, key) and key not in keys:
                 keys.append(key)
     return keys

@@ -13,7 +13,13 @@ from fastapi.responses import Response
 from auction_gateway.api.deps import GatewayDep
 from auction_gateway.api.job_support import needs
 from auction_gateway.permissions import Permission
-from auction_gateway.task_views import BOT_JOBS, is_task_artifact, screenshot_keys, trace_keys
+from auction_gateway.task_views import (
+    BOT_JOBS,
+    failure_screenshot_keys,
+    is_task_artifact,
+    screenshot_keys,
+    trace_keys,
+)
 
 router = APIRouter(tags=["tasks"], dependencies=[needs(Permission.CAN_USE_SHOW_BROWSER)])
 
@@ -75,4 +81,5 @@ async def _artifacts(gateway: GatewayDep, task_id: str) -> tuple[list[str], list
     if task is None or task.job not in BOT_JOBS:
         raise HTTPException(404, detail=f"Task {task_id!r} is not a task of the browser bot.")
     texts = [task.message, *(step.message for step in steps)]
-    return screenshot_keys(task_id, steps), trace_keys(task_id, texts)
+    screenshots = screenshot_keys(task_id, steps) + failure_screenshot_keys(task_id, texts)
+    return screenshots, trace_keys(task_id, texts)

@@ -16,6 +16,7 @@ from auction_gateway.task_views import (
     BOT_JOBS,
     dedupe_plan_view,
     describe_result,
+    failure_screenshot_keys,
     screenshot_keys,
     trace_keys,
     void_export,
@@ -40,9 +41,12 @@ async def task_extras(
     if task.job == "void" and Permission.CAN_VOID in granted:
         extras["export_available"] = void_export(task, completion) is not None
     if task.job in BOT_JOBS and Permission.CAN_USE_SHOW_BROWSER in granted:
-        screenshots = screenshot_keys(task.task_id, steps)
         texts = [task.message, *(step.message for step in steps)]
-        traces = trace_keys(task.task_id, texts) if task.state == "ERROR" else []
+        screenshots = screenshot_keys(task.task_id, steps)
+        traces = []
+        if task.state == "ERROR":
+            screenshots += failure_screenshot_keys(task.task_id, texts)
+            traces = trace_keys(task.task_id, texts)
         extras["browser"] = {
             "screenshot": screenshots[-1] if screenshots else None,
             "trace": traces[-1] if traces else None,
