@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -21,10 +23,18 @@ from auction_gateway.auth import API_PREFIXES, AuthMiddleware
 from auction_gateway.context import Gateway
 from auction_gateway.retention import run_purge_loop
 from auction_gateway.web.rendering import render
+from auction_shared.logging import get_logger
+
+log = get_logger(__name__)
 
 ROUTERS: tuple[APIRouter, ...] = (api.router, web.router)
 
-ERROR_HEADINGS = {403: "Not allowed", 404: "Not found", 405: "Method not allowed"}
+ERROR_HEADINGS = {
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    422: "Invalid input",
+}
 # FastAPI's Swagger UI and ReDoc pages load their scripts from a public CDN, so they are removed;
 # the OpenAPI document itself stays at /openapi.json.
 CDN_DOC_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
@@ -42,6 +52,7 @@ def configure_app(app: FastAPI, gateway: Gateway, *, purge: bool = True) -> Fast
     app.add_middleware(AuthMiddleware, accounts=gateway.accounts, cookies=gateway.cookies)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DataError, _unstorable_input)
     if purge:
         _run_purge_in_lifespan(app, gateway)
     _bootstrap_accounts_in_lifespan(app, gateway)
@@ -65,6 +76,24 @@ async def _http_error(request: Request, error: Exception) -> Response:
     )
     response.headers.update(getattr(error, "headers", None) or {})
     return response
+
+
+async def _unstorable_input(request: Request, error: Exception) -> Response:
+    """Return 422 when PostgreSQL rejects a value from the request, such as a NUL character.
+
+    Such a value fails the same way on every retry, so it is the client's input to fix, not a
+    server error. The database's own message names the problem.
+    """
+    assert isinstance(error, DataError)
+    reason = str(error.orig).splitlines()[0] if error.orig is not None else "invalid value"
+    log.warning("request_value_rejected_by_database", path=request.url.path, error=reason)
+    detail = (
+        f"The request contains a value the database cannot store ({reason}). "
+        "Remove NUL characters and other control characters from the text, then try again."
+    )
+    if request.url.path.startswith(API_PREFIXES):
+        return JSONResponse({"detail": detail}, status_code=422)
+    return await _http_error(request, StarletteHTTPException(422, detail))
 
 
 def _run_purge_in_lifespan(app: FastAPI, gateway: Gateway) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import HTTPException
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, computed_field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, computed_field, field_validator
 
 from auction_gateway.domain import InvalidInput
 from auction_gateway.records import AuctionEvent, CsvVersion, TaskRecord, TaskStep
@@ -74,6 +74,17 @@ class FormatIn(BaseModel):
         default=None,
         description="Overrides every lot's starting bid: above 0, at most 2 decimals.",
     )
+
+    @field_validator("starting_price", mode="before")
+    @classmethod
+    def _reject_boolean_price(cls, value: object) -> object:
+        # Lax validation would turn JSON `true` into the integer 1, a $1.00 override.
+        if isinstance(value, bool):
+            raise ValueError(
+                f"Starting price {value!r} is not an amount; enter a number like 5 or 2.50, "
+                "or leave it out to use the pricing rules."
+            )
+        return value
 
 
 class FormatStarted(BaseModel):
