@@ -207,3 +207,16 @@ def test_deactivate_event_hides_it(harness: Harness, client: TestClient) -> None
 def test_cdn_doc_pages_removed(client: TestClient) -> None:
     for path in ("/docs", "/redoc"):
         assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("price", [True, False, [5], {"amount": 5}])
+def test_format_price_wrong_json_kind(harness: Harness, client: TestClient, price: object) -> None:
+    harness.database.state.events["4412"] = event("4412", "maule")
+
+    response = client.post(
+        "/api/v1/format", json={"warehouse": "maule", "event_id": "4412", "starting_price": price}
+    )
+
+    assert response.status_code == 422
+    assert harness.database.state.tasks == {}
+    assert harness.database.state.published == []
