@@ -95,7 +95,7 @@ def dev_secrets() -> list[dict[str, Any]]:
         for name, entry in services.items()
     }
     data["gateway"] |= {
-        "demo-password": DEV_DEMO_PASSWORD,
+        "bootstrap-admin-password": DEV_DEMO_PASSWORD,
         "session-secret": secrets.token_urlsafe(32),
     }
     data["airtable-sync"]["airtable-token"] = AIRTABLE_SANDBOX_TOKEN
