@@ -247,3 +247,29 @@ def test_dockerfile_syncs_only_one_package() -> None:
     build = " ".join(dockerfile_stages()["build"])
 
     assert 'uv sync --frozen --no-dev --no-editable --package "${PACKAGE}"' in build
+
+
+def test_dockerfile_copies_existing_paths() -> None:
+    """Every COPY from the build context names a file or folder that exists in the repository."""
+    sources: list[str] = []
+    for line in (REPO_ROOT / "Dockerfile").read_text().splitlines():
+        parts = line.split()
+        if not parts or parts[0] != "COPY" or any(part.startswith("--from=") for part in parts):
+            continue
+        sources.extend(part for part in parts[1:-1] if not part.startswith("--"))
+
+    assert sources
+    missing = [source for source in sources if not (REPO_ROOT / source).exists()]
+    assert missing == []
+
+
+def test_dockerfile_pins_every_base_image() -> None:
+    """Base images are named by an exact version tag, never `latest` or a bare name."""
+    for line in (REPO_ROOT / "Dockerfile").read_text().splitlines():
+        if line.startswith("ARG ") and line.endswith(("_IMAGE", "_IMAGE=")):
+            raise AssertionError(f"image argument without a default: {line}")
+        if line.startswith("ARG ") and "_IMAGE=" in line:
+            image = line.split("=", 1)[1]
+            tag = image.partition(":")[2]
+            assert tag and tag != "latest", line
+            assert any(character.isdigit() for character in tag), line
