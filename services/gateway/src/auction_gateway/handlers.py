@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from prometheus_client import Counter
+
 from auction_gateway.domain import FieldError, event_from_created, merge_status, step_of
 from auction_gateway.live import ChangeSignal
 from auction_gateway.readmodel import SqlTaskReadModel, TaskReadModel
@@ -30,6 +32,12 @@ from auction_shared.logging import get_logger
 from auction_shared.messaging import HandlerContext, ServiceRuntime
 
 log = get_logger(__name__)
+
+TASK_STATES = Counter(
+    "auction_task_states_total",
+    "Task states recorded by the gateway, by job and state; final states count finished tasks.",
+    ["job", "state"],
+)
 
 
 async def record_status(tasks: TaskReadModel, status: TaskStatus, now: datetime) -> bool:
@@ -91,6 +99,8 @@ class GatewayHandlers:
         async with ctx.transaction() as tx:
             applied = await record_status(SqlTaskReadModel(tx.session), status, self._clock())
         self._changes.notify()
+        if applied:
+            TASK_STATES.labels(job=status.job.value, state=status.state.value).inc()
         ctx.log.debug(
             "task_status_recorded",
             task_id=status.task_id,

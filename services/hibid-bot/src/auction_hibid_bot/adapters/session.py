@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import tempfile
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
+from prometheus_client import Histogram
 
 from auction_hibid_bot.adapters.navigation import (
     LogOnFailed,
@@ -37,6 +39,13 @@ from auction_shared.logging import get_logger
 from auction_shared.storage import ObjectStore
 
 log = get_logger(__name__)
+
+STEP_SECONDS = Histogram(
+    "auction_bot_step_duration_seconds",
+    "Time of one browser step on the auction site, retries and re-logins included.",
+    ["step", "outcome"],
+    buckets=(0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 900),
+)
 
 T = TypeVar("T")
 StepCallback = Callable[[int, str, str], Awaitable[None]]
@@ -197,6 +206,18 @@ class SiteSession:
 
     async def step(self, name: str, progress: int, action: Callable[[Page], Awaitable[T]]) -> T:
         """Run `action` as one step; see the module docstring for retries and artifacts."""
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            result = await self._run_step(name, progress, action)
+            outcome = "completed"
+            return result
+        finally:
+            STEP_SECONDS.labels(step=name, outcome=outcome).observe(time.perf_counter() - started)
+
+    async def _run_step(
+        self, name: str, progress: int, action: Callable[[Page], Awaitable[T]]
+    ) -> T:
         self._step_number += 1
         number = self._step_number
         attempt = 0
