@@ -28,7 +28,7 @@ from auction_shared.events import (
 from auction_shared.settings import ServiceSettings
 from auction_shared.storage import ObjectStore
 from support.kafka import produce, read_all
-from tests.unit.images.photo_inputs import corrupt_exif_jpeg, gif_header_only
+from support.photos import corrupt_exif_jpeg, gif_header_only
 
 from .conftest import ChainEnv, PhotoServer, make_photo
 

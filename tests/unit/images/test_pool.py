@@ -19,8 +19,7 @@ from auction_images.processing import (
     process_photo,
     run_in_pool,
 )
-
-from .photo_inputs import encode, photo_like, png_header_only
+from support.photos import encode, photo_like, png_header_only
 
 
 @pytest.fixture(params=["thread", "process"], scope="module")

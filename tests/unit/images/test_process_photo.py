@@ -13,8 +13,7 @@ from skimage.metrics import structural_similarity
 from auction_images.domain import PhotoLimits, PhotoRejected, RejectionCode
 from auction_images.processing import process_photo
 from auction_images.processing.reference import reference_process
-
-from .photo_inputs import (
+from support.photos import (
     BLUE,
     ORIENTATION_TAG,
     RED,
