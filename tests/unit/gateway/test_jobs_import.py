@@ -351,6 +351,7 @@ def test_cli_import_waits_for_result(
     assert result.exit_code == 1, result.output
     assert "Started inventory import task" in result.output
     assert "line 4: Qty 600 is more than 500 units" in result.output
+    assert result.output.strip().splitlines()[-1] == "ERROR: m.csv: 1 row error"
     payload = harness.database.state.published[0].payload
     assert isinstance(payload, InventoryImportRequested)
     assert payload.column_map == {"Title": "Product Name"}

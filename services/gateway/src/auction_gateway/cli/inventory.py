@@ -84,12 +84,11 @@ def read_file(path: Path, limit: int, what: str) -> bytes:
 
 
 def print_outcome(task: dict[str, Any]) -> None:
-    """Print the final state, the message, and the row errors and warnings of the result."""
-    console.print(f"{task['state']}: {task['message'] or task['stage']}", markup=False)
+    """Print the row errors, warnings and counts of the result, then the final state.
+
+    The state and message come last, so a script can read the summary from the last line.
+    """
     result = task.get("result") or {}
-    for name in ("records_created", "first_lot_number", "last_lot_number", "rows_skipped"):
-        if result.get(name) is not None:
-            console.print(f"  {name}: {result[name]}", markup=False)
     row_errors = result.get("row_errors")
     if isinstance(row_errors, list) and row_errors:
         total = result.get("row_error_count", len(row_errors))
@@ -102,3 +101,7 @@ def print_outcome(task: dict[str, Any]) -> None:
         console.print(f"Warnings ({len(warnings)}):", markup=False)
         for warning in warnings[:MAX_PRINTED_ROWS]:
             console.print(f"  {warning}", markup=False)
+    for name in ("records_created", "first_lot_number", "last_lot_number", "rows_skipped"):
+        if result.get(name) is not None:
+            console.print(f"  {name}: {result[name]}", markup=False)
+    console.print(f"{task['state']}: {task['message'] or task['stage']}", markup=False)
