@@ -137,11 +137,13 @@ def finish(client: GatewayClient, task_id: str, timeout: float) -> None:
 
 
 def print_outcome(task: dict[str, Any]) -> None:
-    """Print the final state, the message, the scalar result values and any row errors."""
-    console.print(f"{task['state']}: {task['message'] or task['stage']}", markup=False)
+    """Print the scalar result values and any row errors, then the final state and message.
+
+    The state comes last, so a script can read the summary from the last line.
+    """
     result = task.get("result") or {}
     for name, value in result.items():
-        if isinstance(value, str | int | float | bool) and value is not None:
+        if isinstance(value, str | int | float | bool):
             console.print(f"  {name}: {value}", markup=False)
     for name in ("row_errors", "statuses"):
         rows = result.get(name)
@@ -150,3 +152,4 @@ def print_outcome(task: dict[str, Any]) -> None:
             for row in rows[:MAX_PRINTED_ROWS]:
                 if isinstance(row, dict):
                     console.print(f"  line {row.get('line')}: {row.get('message')}", markup=False)
+    console.print(f"{task['state']}: {task['message'] or task['stage']}", markup=False)
