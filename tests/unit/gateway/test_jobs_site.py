@@ -135,10 +135,12 @@ def test_create_page_starts_task(browser: TestClient, harness: Harness) -> None:
 def test_create_page_errors_escaped(browser: TestClient) -> None:
     response = browser.post(
         "/auctions/new",
-        data={"warehouse": "maule", "title": "<b>ok</b>", "end_date": "<script>"},
+        data={"warehouse": "<i>", "title": "<b>ok</b>", "end_date": "<script>"},
     )
     assert response.status_code == 422
     assert 'id="end-date-error"' in response.text
+    assert 'id="warehouse-error"' in response.text
+    assert "Warehouse &#39;&lt;i&gt;&#39; is unknown" in response.text
     assert "<script>" not in response.text
     assert "&lt;b&gt;ok&lt;/b&gt;" in response.text
 
