@@ -52,6 +52,11 @@ class ImportOptions:
     """Largest difference between Ext. Retail and Qty x Unit Retail that is not reported."""
     max_rows: int = 20_000
     """Maximum rows read from a file, blank rows and the header included."""
+    max_units: int = 50_000
+    """Maximum units (one Airtable record each) of a whole manifest after Qty expansion.
+
+    At 5 requests per second of 10 records, 50,000 records take Airtable about 17 minutes.
+    """
     header_search_rows: int = 10
     """Non-blank rows searched for the header when a file starts with title lines."""
 

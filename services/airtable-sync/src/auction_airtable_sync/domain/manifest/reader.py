@@ -56,6 +56,7 @@ def read_manifest(
             f"{filename}: the manifest has a header on line {header_row.line} but no data rows."
         )
     _check_duplicate_lpns(rows, plan)
+    _check_unit_total(rows, filename, options)
 
     records: list[InventoryRecord] = []
     for row in rows:
@@ -192,6 +193,16 @@ def _check_duplicate_lpns(rows: Sequence[RowValues], plan: ColumnPlan) -> None:
             )
         else:
             first_line[key] = row.line
+
+
+def _check_unit_total(rows: Sequence[RowValues], filename: str, options: ImportOptions) -> None:
+    """Raise ManifestError before expansion when the rows add up to more than max_units units."""
+    units = sum(row.quantity for row in rows if not row.has_errors)
+    if units > options.max_units:
+        raise ManifestError(
+            f"{filename}: the rows add up to {units} units, more than the {options.max_units} "
+            "one import may create; check the Qty column, or split the manifest into smaller files."
+        )
 
 
 def _expand(row: RowValues) -> list[InventoryRecord]:

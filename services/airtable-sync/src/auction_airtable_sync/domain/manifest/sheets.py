@@ -17,6 +17,9 @@ from .values import CellValue
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DELIMITERS = (",", "\t", ";")
+# Sum of the uncompressed sizes of an XLSX file's parts. A 20,000-row, 20-column sheet written
+# by openpyxl expands to about 23 MB. A zip bomb of a few megabytes expands to gigabytes of cells.
+MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def _read_csv(data: bytes, filename: str, max_rows: int) -> Sheet:
 
 
 def _read_xlsx(data: bytes, filename: str, max_rows: int) -> Sheet:
+    _check_uncompressed_size(data, filename)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, InvalidFileException, OSError, ValueError) as exc:
@@ -146,6 +150,28 @@ def _read_xlsx(data: bytes, filename: str, max_rows: int) -> Sheet:
     finally:
         workbook.close()
     return Sheet(file_format="xlsx", encoding=None, rows=tuple(rows))
+
+
+def _check_uncompressed_size(data: bytes, filename: str) -> None:
+    """Raise UnreadableManifestError when the XLSX parts expand above the limit.
+
+    zipfile stops reading a member at its declared size, so the declared sizes bound the XML
+    that openpyxl parses.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UnreadableManifestError(
+            f"{filename}: not a valid XLSX workbook ({exc}); "
+            "open it in Excel and save it again as .xlsx or CSV."
+        ) from exc
+    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise UnreadableManifestError(
+            f"{filename}: the workbook expands to {expanded} bytes, more than the "
+            f"{MAX_XLSX_UNCOMPRESSED_BYTES} bytes allowed; save only the manifest sheet, "
+            "without empty formatted cells, as .xlsx or CSV."
+        )
 
 
 def _too_many_rows(filename: str, max_rows: int) -> UnreadableManifestError:
