@@ -29,8 +29,8 @@ def record(
 @pytest.mark.parametrize(
     ("name", "key"),
     [
-        ("USB-C Charger", "usb-c charger"),
-        ("  usb-c   CHARGER ", "usb-c charger"),
+        ("USB-C Charger", "usb c charger"),
+        ("  usb-c   CHARGER ", "usb c charger"),
         ("Straße Lamp", "strasse lamp"),
         ("", ""),
     ],

@@ -1,6 +1,7 @@
 """Remove duplicates: spread identical items over several auctions.
 
-Records of the warehouse's "remove dups" view are grouped by product name. In each group at
+Records of the warehouse's "remove dups" view are grouped by product name, ignoring case,
+spacing and punctuation. In each group at
 most half (rounded up) may carry a given auction number, so identical items are sold over
 several auctions instead of competing in one. Records not yet tagged are taken lowest
 `Auction Count` first, and their MSRP adds up until the target total is reached. The groups
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,11 +34,20 @@ DEDUPE_FIELDS: tuple[str, ...] = (
 )
 
 _SPACES = re.compile(r"\s+")
+# Apostrophes join the letters around them, so "Men's" groups with "Mens". Any other
+# punctuation separates words, so "USB-C" groups with "USB C".
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")
 
 
 def normalise_name(name: str) -> str:
-    """Return the grouping key of a product name: case-folded, whitespace collapsed."""
-    return _SPACES.sub(" ", name).strip().casefold()
+    """Return the grouping key of a product name.
+
+    The key ignores case, spacing and punctuation: apostrophes are dropped, other punctuation
+    reads as a space, and runs of whitespace become one space.
+    """
+    joined = name.translate(_APOSTROPHES)
+    spaced = "".join(" " if unicodedata.category(char).startswith("P") else char for char in joined)
+    return _SPACES.sub(" ", spaced).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,9 @@ def _money(value: Any) -> Decimal:
         return Decimal(0)
     try:
         amount = Decimal(str(value).replace("$", "").replace(",", "").strip())
+        if not amount.is_finite() or amount <= 0:
+            return Decimal(0)
+        # An amount too large for cents (more than 28 digits, e.g. 1e30) is unreadable too.
+        return amount.quantize(Decimal("0.01"))
     except InvalidOperation:
         return Decimal(0)
-    return amount.quantize(Decimal("0.01")) if amount.is_finite() and amount > 0 else Decimal(0)
