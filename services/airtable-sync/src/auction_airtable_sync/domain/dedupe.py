@@ -1,12 +1,11 @@
 """Remove duplicates: spread identical items over several auctions.
 
 Records of the warehouse's "remove dups" view are grouped by product name, ignoring case,
-spacing and punctuation. In each group at
-most half (rounded up) may carry a given auction number, so identical items are sold over
-several auctions instead of competing in one. Records not yet tagged are taken lowest
-`Auction Count` first, and their MSRP adds up until the target total is reached. The groups
-are visited in an order seeded by the auction number, so the same view and request always
-give the same plan.
+spacing and punctuation. In each group at most half (rounded up) may carry a given auction
+number, so identical items are sold over several auctions instead of competing in one.
+Records not yet tagged are taken lowest `Auction Count` first, and their MSRP adds up until
+the target total is reached. The groups are visited in an order seeded by the auction number,
+so the same view and request always give the same plan.
 """
 
 from __future__ import annotations
