@@ -67,7 +67,8 @@ async def test_consume_commits_offsets(isolated_settings: ServiceSettings) -> No
 
         async def committed() -> bool:
             consumer = AIOKafkaConsumer(
-                bootstrap_servers=isolated_settings.kafka_bootstrap, group_id=runtime.group
+                bootstrap_servers=isolated_settings.kafka_bootstrap,
+                group_id=runtime.group_for(FormatRequested),
             )
             await consumer.start()
             try:

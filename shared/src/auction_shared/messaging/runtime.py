@@ -81,11 +81,21 @@ class ServiceRuntime:
         self._stop = asyncio.Event()
         self._relay_task: asyncio.Task[None] | None = None
         self._lag_task: asyncio.Task[None] | None = None
-        self._subscribers: list[Any] = []
+        self._subscribers: list[tuple[Any, str]] = []
 
     @property
     def group(self) -> str:
+        """Prefix of this service's consumer groups: one group per subscribed topic."""
         return self.name
+
+    def group_for(self, model: type[Payload]) -> str:
+        """Name the consumer group of one subscription: `<service>.<topic>`.
+
+        A group per topic keeps a slow handler of one topic from holding up the others, and lets
+        the subscriptions join at once; in one shared group every new member would make all
+        members rebalance, one join after another, at each start.
+        """
+        return f"{self.group}.{model.topic}"
 
     def outbox_writer(self, session: AsyncSession, task_id: str) -> OutboxWriter:
         """Return a writer for events caused by a request that did not come from Kafka (HTTP)."""
@@ -111,12 +121,13 @@ class ServiceRuntime:
         *,
         max_poll_interval_ms: int = 5 * 60 * 1000,
     ) -> MessageProcessor:
-        """Consume `model`'s topic in this service's consumer group with `handler`."""
+        """Consume `model`'s topic in this service's consumer group for it with `handler`."""
         topic = self.settings.topic_prefix + model.topic
+        group = self.group_for(model)
         processor = MessageProcessor(
             topic=model.topic,
             topic_prefix=self.settings.topic_prefix,
-            group=self.group,
+            group=group,
             source=f"/{self.name}",
             handler=handler,
             sessions=self.sessions,
@@ -131,14 +142,14 @@ class ServiceRuntime:
 
         subscriber = self.broker.subscriber(
             topic,
-            group_id=self.group,
+            group_id=group,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
             max_poll_interval_ms=max_poll_interval_ms,
             parser=_tolerant_parser,
             decoder=_raw_body_decoder,
         )
-        self._subscribers.append(subscriber)
+        self._subscribers.append((subscriber, group))
 
         @subscriber
         async def on_message(message: KafkaMessage) -> None:
@@ -182,7 +193,7 @@ class ServiceRuntime:
     async def _sample_lag(self) -> None:
         """Update the consumer-lag gauge of every assigned partition every few seconds."""
         while not self._stop.is_set():
-            for subscriber in self._subscribers:
+            for subscriber, group in self._subscribers:
                 consumer = getattr(subscriber, "consumer", None)
                 if consumer is None:
                     continue
@@ -196,7 +207,7 @@ class ServiceRuntime:
                         CONSUMER_LAG.labels(
                             topic=partition.topic,
                             partition=str(partition.partition),
-                            group=self.group,
+                            group=group,
                         ).set(max(0, ends[partition] - committed))
                 except Exception as error:
                     log.debug("consumer_lag_not_sampled", error=str(error)[:200])
