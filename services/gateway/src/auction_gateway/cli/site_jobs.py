@@ -28,7 +28,7 @@ TimeoutOption = Annotated[
 def register(app: typer.Typer) -> None:
     app.add_typer(auction_app, name="auction")
     auction_app.command("create")(create_auction)
-    # The same command under the name staff know from the runbook: `auctionctl create-auction`.
+    # The same command as one word, `auctionctl create-auction`, beside `upload` and `void`.
     app.command("create-auction")(create_auction)
     app.command("upload")(upload_csv)
     app.command("void")(void_unpaid)
