@@ -153,7 +153,7 @@ async def plan_then_apply(
 
 
 def patch_statuses(sandbox: RunningSandbox) -> Counter[int]:
-    """Count the sandbox's answers to write requests by status; 0 is a dropped connection."""
+    """Count the status codes of the write requests; 0 is a dropped connection."""
     return Counter(
         entry["status"] for entry in sandbox.request_log()["log"] if entry["method"] == "PATCH"
     )

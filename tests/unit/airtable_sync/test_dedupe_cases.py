@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 
-from auction_airtable_sync.domain.dedupe import normalise_name, plan_dedupe
+from auction_airtable_sync.domain.dedupe import (
+    PlannedTag,
+    changed_since_plan,
+    normalise_name,
+    plan_dedupe,
+)
 
 AUCTION = "1205"
 NO_LIMIT = Decimal(1_000_000)
@@ -171,3 +176,26 @@ def test_auction_count_read_leniently(count: Any) -> None:
     # "2" and 2.0 read 2; text and blank read 0: either way below 3, so chosen first.
     records = [record("lenient", count=count, lot=2), record("three", count=3, lot=1)]
     assert chosen(records) == ["lenient"]
+
+
+def planned_tag(item: dict[str, Any]) -> PlannedTag:
+    (tag,) = plan_dedupe([item], AUCTION, NO_LIMIT).tags
+    return tag
+
+
+@pytest.mark.parametrize(
+    ("now", "changed"),
+    [
+        ({}, []),
+        ({"Product Name": "LAMP.", "MSRP": "$10.00", "Auction Count": 1.0}, []),
+        ({"Auctions": ["1199"], "Lot Number": 4}, []),
+        ({"Product Name": "Floor Lamp"}, ["Product Name"]),
+        ({"Auction Count": 2}, ["Auction Count"]),
+        ({"MSRP": 12}, ["MSRP"]),
+        ({"MSRP": None, "Auction Count": None}, ["Auction Count", "MSRP"]),
+    ],
+)
+def test_changed_since_plan(now: dict[str, Any], changed: list[str]) -> None:
+    planned = record("rec1", "Lamp", msrp=10, count=1)
+    later = {"id": "rec1", "fields": {**planned["fields"], **now}}
+    assert changed_since_plan(planned_tag(planned), later) == changed

@@ -160,6 +160,24 @@ def plan_dedupe(
     )
 
 
+def changed_since_plan(tag: PlannedTag, record: Mapping[str, Any]) -> list[str]:
+    """List the fields the plan chose `record` by that differ now: name, count or MSRP.
+
+    Names are compared by their grouping key, so a change of case or punctuation is no change.
+    A record that changed may no longer belong to its group or its place in it, so apply
+    reports it and leaves it alone.
+    """
+    current = Candidate.from_record(record)
+    changed = []
+    if normalise_name(current.product_name) != normalise_name(tag.product_name):
+        changed.append(PRODUCT_NAME_FIELD)
+    if current.auction_count != tag.auction_count:
+        changed.append(AUCTION_COUNT_FIELD)
+    if current.msrp != tag.msrp:
+        changed.append(MSRP_FIELD)
+    return changed
+
+
 def tagged_auctions(current: Sequence[str], auction_number: str) -> list[str]:
     """Return the record's `Auctions` with `auction_number` added (unchanged when present)."""
     values = [str(value) for value in current]
