@@ -1,12 +1,15 @@
-"""Applying a remove-duplicates plan survives a crash between batches and a 429 storm.
+"""Applying a remove-duplicates plan survives dropped connections, a replica stopped between
+batches and a 429 storm.
 
-Both tests plan first, then arm the fault, then apply: the apply writes 3 batches of 10, 10
+Each test plans first, then arms the fault, then applies: the apply writes 3 batches of 10, 10
 and 5 records. Afterwards every planned record carries the auction number exactly once, and no
 record outside the plan changed.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 import uuid
 from collections import Counter
@@ -93,14 +96,23 @@ class RecordingUpdates:
     """Wrap `AirtableClient.update` to record the ids of each batch Airtable accepted.
 
     With `fault_after`, the sandbox's faults are armed once that many batches went through.
+    With `hang_after`, the next call blocks as in a stalled process until `release` is set,
+    then fails without writing.
     """
 
     def __init__(
-        self, sandbox: RunningSandbox, fault_after: int | None, faults: list[dict[str, Any]]
+        self,
+        sandbox: RunningSandbox,
+        fault_after: int | None = None,
+        faults: list[dict[str, Any]] | None = None,
+        hang_after: int | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.fault_after = fault_after
-        self.faults = faults
+        self.faults = faults or []
+        self.hang_after = hang_after
+        self.hung = threading.Event()
+        self.release = threading.Event()
         self.accepted: list[list[str]] = []
         self.original = AirtableClient.update
 
@@ -122,6 +134,11 @@ class RecordingUpdates:
         if self.fault_after is not None and len(self.accepted) == self.fault_after:
             self.sandbox.add_faults(*self.faults)
             self.fault_after = None
+        if self.hang_after is not None and len(self.accepted) == self.hang_after:
+            self.hang_after = None
+            self.hung.set()
+            self.release.wait(timeout=60)
+            raise ConnectionError("the process was stopped before this batch was sent")
         written = self.original(client, location, records, typecast=typecast)
         self.accepted.append([record["id"] for record in written])
         return written
@@ -219,4 +236,40 @@ async def test_429_storm_during_apply(
     assert sorted(updates.accepted_ids) == sorted(planned_ids)
     assert patch_statuses(dups_sandbox) == {200: BATCHES, 429: 4}
     assert elapsed >= 4 * lock_seconds
+    assert_tagged_once(dups_sandbox, before, planned_ids)
+
+
+async def test_stopped_between_batches_then_redelivered(
+    sync_env: SyncEnv, dups_sandbox: RunningSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first replica stops while its third batch hangs, so the request's offset is not
+    # committed. A second replica in the same consumer group receives the request again.
+    settings = sync_env.settings(dups_sandbox, shutdown_timeout_seconds=2)
+    updates = RecordingUpdates(dups_sandbox, hang_after=2)
+    before = remove_dups_records(dups_sandbox)
+    plan_id = f"plan-{uuid.uuid4().hex[:8]}"
+    apply_id = f"apply-{uuid.uuid4().hex[:8]}"
+
+    async with build_runtime(settings).running():
+        planned = await run_request(sync_env, dedupe_request(DedupeMode.PLAN), plan_id)
+        updates.install(monkeypatch)
+        await produce(
+            sync_env.stack["AUCTION_KAFKA_BOOTSTRAP"],
+            sync_env.prefix + "dedupe.requested",
+            [event_bytes(dedupe_request(DedupeMode.APPLY, plan_id), apply_id, AUCTION)],
+            key=AUCTION.encode(),
+        )
+        assert await asyncio.to_thread(updates.hung.wait, 60)
+    updates.release.set()
+    assert updates.accepted_ids  # two batches went through before the stop
+
+    async with build_runtime(settings).running():
+        applied = await statuses(sync_env, apply_id, timeout=90)
+
+    planned_ids = [row["record_id"] for row in planned[-1].result["records"]]
+    assert applied[-1].state is TaskState.COMPLETED, applied[-1].message
+    assert applied[-1].result["records_written"] == PLANNED - 20
+    assert [len(batch) for batch in updates.accepted] == [10, 10, PLANNED - 20]
+    assert sorted(updates.accepted_ids) == sorted(planned_ids)
+    assert patch_statuses(dups_sandbox) == {200: BATCHES}
     assert_tagged_once(dups_sandbox, before, planned_ids)
