@@ -257,3 +257,26 @@ async def test_claim_check_round_trip(isolated_settings: ServiceSettings) -> Non
     with pytest.raises(ChecksumMismatch):
         await store.get_json(tampered)
     assert "X-Amz-Signature" in await store.presigned_get(ref)
+
+
+async def test_invalid_request_ends_its_task(isolated_settings: ServiceSettings) -> None:
+    runtime, _ = _runtime(isolated_settings)
+    await _create_side_effects(runtime)
+    runtime.subscribe(FormatRequested, _record_side_effect)
+    topic = isolated_settings.topic_prefix + FormatRequested.topic
+    document = json.loads(format_request_bytes("task-bad-price"))
+    document["data"]["starting_price"] = "abc"
+
+    async with runtime.running():
+        await produce(isolated_settings.kafka_bootstrap, topic, [json.dumps(document).encode()])
+        statuses = await read_all(
+            isolated_settings.kafka_bootstrap,
+            isolated_settings.topic_prefix + TaskStatus.topic,
+            expected=1,
+        )
+
+    status = json.loads(statuses[0].value)["data"]
+    assert status["task_id"] == "task-bad-price"
+    assert status["state"] == TaskState.ERROR
+    assert "starting_price" in status["message"]
+    assert await _side_effect_count(runtime) == 0

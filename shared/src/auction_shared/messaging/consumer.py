@@ -10,6 +10,7 @@ original coordinates in headers, and the consumer moves on.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -186,6 +187,7 @@ class MessageProcessor:
         except InvalidEvent as error:
             log.warning("message_invalid", reason=error.reason, detail=error.detail, **coordinates)
             await self._dead_letter(raw, reason=error.reason, error=error.detail, attempts=0)
+            await self._report_invalid_request(raw, error)
             return self._count(raw, "dead_lettered")
 
         bind_job(task_id=envelope.taskid, event_id=envelope.subject)
@@ -296,6 +298,34 @@ class MessageProcessor:
         except AlreadyProcessed:
             return
 
+    async def _report_invalid_request(self, raw: RawMessage, error: InvalidEvent) -> None:
+        """End the task of a request whose envelope names a task but whose payload is invalid.
+
+        Only request topics get this status: a bad result event belongs to a task that its
+        publisher already reports on.
+        """
+        if not self.topic.endswith(".requested"):
+            return
+        task_id = task_id_of(raw.value)
+        if task_id is None:
+            return
+        try:
+            async with self.sessions() as session, session.begin():
+                await self.outbox_writer(session, task_id).status(
+                    job=JOB_BY_TOPIC.get(self.topic, JobKind.FORMAT),
+                    state=TaskState.ERROR,
+                    progress=100,
+                    stage="rejected",
+                    message=(
+                        f"The request was rejected because it is invalid ({error.detail}); "
+                        f"fix it against the event's JSON Schema and publish it again. It was "
+                        f"moved to {dlq_topic(raw.topic)}."
+                    ),
+                )
+            self.notify_relay()
+        except Exception:
+            log.exception("invalid_request_status_not_written", topic=raw.topic, offset=raw.offset)
+
     async def _report_failure(
         self, envelope: Envelope[Payload], raw: RawMessage, message: str
     ) -> None:
@@ -327,3 +357,17 @@ class MessageProcessor:
     def _count(self, raw: RawMessage, outcome: str) -> str:
         MESSAGES.labels(topic=raw.topic, group=self.group, outcome=outcome).inc()
         return outcome
+
+
+def task_id_of(value: bytes | None) -> str | None:
+    """Return the `taskid` attribute of a message that is a JSON object, if it has a usable one."""
+    try:
+        document = json.loads(value or b"")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(document, dict):
+        return None
+    task_id = document.get("taskid")
+    if isinstance(task_id, str) and 0 < len(task_id) <= 200:
+        return task_id
+    return None
