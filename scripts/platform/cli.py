@@ -122,6 +122,8 @@ def processes() -> list[Process]:
                 str(SITE_PORT),
                 "--data",
                 str(STATE / "auction-site-sandbox"),
+                "--config",
+                str(SITE_SANDBOX_CONFIG),
             ),
             ready_path="/_sandbox/health",
         ),
@@ -160,6 +162,30 @@ def processes() -> list[Process]:
     ]
 
 
+SITE_SANDBOX_CONFIG = STATE / "auction-site-sandbox.yaml"
+FORMATTER_WAREHOUSES = REPO_ROOT / "services/formatter/src/auction_formatter/config/warehouses.yaml"
+
+
+def write_site_sandbox_config() -> None:
+    """Let the site sandbox accept every category id the formatter writes, as the live site does.
+
+    The ids come from the formatter's category map; without them, rows of most categories would
+    fail the sandbox's import with "Category N was not found".
+    """
+    import yaml  # the venv exists by the time `up` runs (make platform-up depends on make up)
+
+    rules = yaml.safe_load(FORMATTER_WAREHOUSES.read_text())["defaults"]["categories"]
+    ids = {int(rules["fallback_id"]): "Misc"}
+    for name, category_id in rules["ids_by_name"].items():
+        ids.setdefault(int(category_id), str(name).title())
+    config = {"categories": dict(sorted(ids.items()))}
+    SITE_SANDBOX_CONFIG.parent.mkdir(parents=True, exist_ok=True)
+    SITE_SANDBOX_CONFIG.write_text(
+        "# Written by `python -m scripts.platform up` from the formatter's category map.\n"
+        + yaml.safe_dump(config, sort_keys=False)
+    )
+
+
 def read_env_file(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     for line in path.read_text().splitlines():
@@ -193,6 +219,7 @@ def up(selected: Sequence[Process]) -> None:
     if not env_file.exists():
         raise StackError(f"{env_file} is missing; start the stack first with `make up`")
     stack = read_env_file(env_file)
+    write_site_sandbox_config()
     for process in selected:
         if process.role is not None:
             say(f"migrating {process.name}")

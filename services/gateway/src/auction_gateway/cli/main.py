@@ -6,6 +6,7 @@ such a module and list it in COMMAND_MODULES.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -24,7 +25,11 @@ from auction_gateway.cli import (
 from auction_gateway.cli.client import Connection
 from auction_gateway.settings import DEV_DEMO_PASSWORD
 
-DEFAULT_GATEWAY_URL = "http://127.0.0.1:8000"
+# The local platform's gateway; `make platform-up` moves it with AUCTION_GATEWAY_PORT, so the CLI
+# follows that variable too. AUCTION_GATEWAY_URL (or --gateway) names any other gateway.
+DEFAULT_GATEWAY_URL = (
+    f"http://127.0.0.1:{os.environ.get('AUCTION_GATEWAY_PORT', '').strip() or '8000'}"
+)
 
 COMMAND_MODULES = (
     formatting,
