@@ -1,5 +1,6 @@
-"""The whole format flow in one process: four services on the real stack, the Airtable sandbox,
-the gateway on a real HTTP port, and Chromium driven by Playwright.
+"""The whole platform in one process: four services on the real stack (five with hibid-bot and
+the auction-site sandbox), the Airtable sandbox, the gateway on a real HTTP port, and Chromium
+driven by Playwright.
 
 Every service gets its own schema and the topics get a prefix of their own, so the test runs beside
 anything else on the stack.
@@ -11,8 +12,8 @@ import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,14 @@ from auction_formatter.entrypoint import FormatterSettings
 from auction_formatter.entrypoint import create_app as create_formatter
 from auction_gateway.entrypoint import create_app as create_gateway
 from auction_gateway.settings import GatewaySettings
+from auction_hibid_bot.entrypoint import MIGRATIONS as HIBID_BOT_MIGRATIONS
+from auction_hibid_bot.entrypoint import create_app as create_hibid_bot
+from auction_hibid_bot.settings import HibidBotSettings
 from auction_images.entrypoint import ImagesSettings
 from auction_images.entrypoint import create_app as create_images
 from auction_shared.db import run_migrations
 from auction_shared.telemetry import configure_telemetry
+from auction_site_sandbox.testing import RunningSandbox as RunningSite
 from support.kafka import isolated_topics
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,6 +53,7 @@ MIGRATIONS = {
     "images": REPO / "services/images/src/auction_images/migrations",
     "formatter": REPO / "services/formatter/src/auction_formatter/migrations",
 }
+SITE_USER, SITE_PASSWORD = "admin", "sandbox-password"
 
 SPANS = InMemorySpanExporter()
 
@@ -58,6 +64,9 @@ class Platform:
     airtable: RunningSandbox
     spans: InMemorySpanExporter
     prefix: str
+    # Schema of each service, by the keys of MIGRATIONS (plus "hibid_bot" with a site).
+    schemas: dict[str, str] = field(default_factory=dict)
+    admin_url: str = ""
 
 
 def _free_port() -> int:
@@ -75,11 +84,30 @@ def airtable() -> Iterator[RunningSandbox]:
 
 @pytest.fixture
 async def platform(stack_env: dict[str, str], airtable: RunningSandbox) -> AsyncIterator[Platform]:
+    async with running_platform(stack_env, airtable) as started:
+        yield started
+
+
+@asynccontextmanager
+async def running_platform(
+    stack_env: dict[str, str],
+    airtable: RunningSandbox,
+    site: RunningSite | None = None,
+    bot_settings: dict[str, Any] | None = None,
+) -> AsyncIterator[Platform]:
+    """Run gateway, airtable-sync, images and formatter, plus hibid-bot when `site` is given.
+
+    The bot signs in to `site` as SITE_USER for both warehouses; `bot_settings` override its
+    other settings (retry pauses, timeouts).
+    """
     suffix = uuid.uuid4().hex[:8]
     prefix = f"e2e-{suffix}."
     admin_url = stack_env["AUCTION_ADMIN_DATABASE_URL"]
-    schemas = {service: f"e2e{suffix}_{service}" for service in MIGRATIONS}
-    for service, folder in MIGRATIONS.items():
+    migrations = dict(MIGRATIONS)
+    if site is not None:
+        migrations["hibid_bot"] = Path(HIBID_BOT_MIGRATIONS)
+    schemas = {service: f"e2e{suffix}_{service}" for service in migrations}
+    for service, folder in migrations.items():
         await asyncio.to_thread(run_migrations, folder, admin_url, schemas[service])
     configure_telemetry("e2e", exporter=SPANS)
     SPANS.clear()
@@ -109,6 +137,18 @@ async def platform(stack_env: dict[str, str], airtable: RunningSandbox) -> Async
         create_images(ImagesSettings(**common("images"), images_allowed_hosts="127.0.0.1")),
         create_formatter(FormatterSettings(**common("formatter"))),
     ]
+    if site is not None:
+        account = {"username": SITE_USER, "password": SITE_PASSWORD}
+        bot = HibidBotSettings.model_validate(
+            {
+                **common("hibid_bot"),
+                "site_base_url": site.base_url,
+                "site_accounts": {"maule": account, "sahara": account},
+                "site_report_email": "reports@example.test",
+                **(bot_settings or {}),
+            }
+        )
+        apps.append(create_hibid_bot(bot))
     gateway_server = uvicorn.Server(
         uvicorn.Config(apps[0], host="127.0.0.1", port=port, log_config=None, lifespan="off")
     )
@@ -122,7 +162,7 @@ async def platform(stack_env: dict[str, str], airtable: RunningSandbox) -> Async
         while not gateway_server.started:
             await asyncio.sleep(0.05)
         try:
-            yield Platform(f"http://127.0.0.1:{port}", airtable, SPANS, prefix)
+            yield Platform(f"http://127.0.0.1:{port}", airtable, SPANS, prefix, schemas, admin_url)
         finally:
             gateway_server.should_exit = True
             await serving
