@@ -273,3 +273,36 @@ async def test_stopped_between_batches_then_redelivered(
     assert sorted(updates.accepted_ids) == sorted(planned_ids)
     assert patch_statuses(dups_sandbox) == {200: BATCHES}
     assert_tagged_once(dups_sandbox, before, planned_ids)
+
+
+async def test_records_changed_since_plan_are_reported(
+    sync_env: SyncEnv, dups_sandbox: RunningSandbox
+) -> None:
+    settings = sync_env.settings(dups_sandbox)
+    plan_id = f"plan-{uuid.uuid4().hex[:8]}"
+    runtime = build_runtime(settings)
+    async with runtime.running():
+        planned = await run_request(sync_env, dedupe_request(DedupeMode.PLAN), plan_id)
+        planned_ids = [row["record_id"] for row in planned[-1].result["records"]]
+        repriced, relisted = planned_ids[:2]
+        table = dups_sandbox.api().table(MAULE_BASE, MAULE_INVENTORY)
+        table.batch_update(
+            [
+                {"id": repriced, "fields": {"MSRP": 99}},
+                {"id": relisted, "fields": {"Auction Count": 7, "Auctions": ["1201"]}},
+            ]
+        )
+        before = remove_dups_records(dups_sandbox)
+
+        applied = await run_request(
+            sync_env, dedupe_request(DedupeMode.APPLY, plan_id), f"apply-{uuid.uuid4().hex[:8]}"
+        )
+
+    assert applied[-1].state is TaskState.WARNING
+    assert "2 planned records changed in Airtable" in applied[-1].message
+    assert applied[-1].result["records_changed"] == [
+        {"record_id": repriced, "fields": ["MSRP"]},
+        {"record_id": relisted, "fields": ["Auction Count"]},
+    ]
+    assert applied[-1].result["records_written"] == PLANNED - 2
+    assert_tagged_once(dups_sandbox, before, planned_ids[2:])

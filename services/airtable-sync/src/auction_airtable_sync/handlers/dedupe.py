@@ -3,7 +3,8 @@
 `plan` reads the warehouse's "remove dups" view, chooses the records (domain/dedupe.py), stores
 the plan under its id and reports it without writing to Airtable. `apply` takes the id of a
 stored plan and adds the auction number to the `Auctions` of its records, 10 per request.
-Applying again changes nothing, because a record that already has the number is skipped.
+Applying again changes nothing, because a record that already has the number is skipped. A
+record whose name, Auction Count or MSRP changed since the plan is reported, not written.
 """
 
 from __future__ import annotations
@@ -141,35 +142,48 @@ async def _apply(
     assert plan is not None
     started_at = datetime.now(UTC)
 
-    current = {
-        record["id"]: record["fields"].get(dedupe.AUCTIONS_FIELD) or []
-        for record in await _read_view(ctx, deps, request, location)
-    }
-    updates = [
-        {
-            "id": tag.record_id,
-            "fields": {
-                dedupe.AUCTIONS_FIELD: dedupe.tagged_auctions(
-                    current[tag.record_id], plan.auction_number
-                )
-            },
-        }
-        for tag in plan.tags
-        if tag.record_id in current and plan.auction_number not in current[tag.record_id]
-    ]
-    missing_records = [tag.record_id for tag in plan.tags if tag.record_id not in current]
+    current = {record["id"]: record for record in await _read_view(ctx, deps, request, location)}
+    updates: list[dict[str, Any]] = []
+    missing_records: list[str] = []
+    changed_records: list[dict[str, Any]] = []
+    for tag in plan.tags:
+        record = current.get(tag.record_id)
+        if record is None:
+            missing_records.append(tag.record_id)
+            continue
+        auctions = record["fields"].get(dedupe.AUCTIONS_FIELD) or []
+        if plan.auction_number in auctions:
+            continue  # tagged by an earlier attempt of this apply, or by hand
+        changed = dedupe.changed_since_plan(tag, record)
+        if changed:
+            changed_records.append({"record_id": tag.record_id, "fields": changed})
+            continue
+        updates.append(
+            {
+                "id": tag.record_id,
+                "fields": {
+                    dedupe.AUCTIONS_FIELD: dedupe.tagged_auctions(auctions, plan.auction_number)
+                },
+            }
+        )
     await _write_updates(ctx, deps, request, location, updates)
 
-    tagged = len(plan.tags) - len(missing_records)
-    state = TaskState.WARNING if missing_records else TaskState.COMPLETED
+    tagged = len(plan.tags) - len(missing_records) - len(changed_records)
+    state = TaskState.WARNING if missing_records or changed_records else TaskState.COMPLETED
     message = f"Tagged {tagged} records with auction {plan.auction_number} (plan {plan.plan_id})."
     if missing_records:
         message += f" {len(missing_records)} planned records are no longer in the view and were left alone."
+    if changed_records:
+        message += (
+            f" {len(changed_records)} planned records changed in Airtable since the plan was "
+            "made and were left alone: make a new plan to include them."
+        )
     result = {
         "plan_id": plan.plan_id,
         "records_tagged": tagged,
         "records_written": len(updates),
         "records_missing": missing_records[:MAX_LISTED_TAGS],
+        "records_changed": changed_records[:MAX_LISTED_TAGS],
     }
     async with ctx.transaction() as tx:
         await deps.dedupe_plans.mark_applied(tx.session, plan.plan_id, ctx.task_id)
@@ -186,7 +200,11 @@ async def _apply(
         completed = _completed(request, plan.plan_id, plan.msrp_total, tagged, plan.groups_touched)
         await _publish_result(ctx, tx.outbox, completed, state, message, result)
     ctx.log.info(
-        "dedupe_applied", plan_id=plan.plan_id, written=len(updates), missing=len(missing_records)
+        "dedupe_applied",
+        plan_id=plan.plan_id,
+        written=len(updates),
+        missing=len(missing_records),
+        changed=len(changed_records),
     )
 
 
