@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,9 @@ from auction_shared import topics
 
 WarehouseId = str
 Money = Decimal
+# A starting-bid override: every event that carries one repeats the check, because the format
+# job's later events can be published by any producer, not only by the service before it.
+StartingPrice = Annotated[Decimal, Field(gt=0, max_digits=9, decimal_places=2)]
 
 
 class Payload(BaseModel):
@@ -84,12 +87,8 @@ class FormatRequested(Payload):
 
     warehouse: WarehouseId = Field(min_length=1, max_length=40)
     event_id: str = Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
-    starting_price: Money | None = Field(
-        default=None,
-        gt=0,
-        max_digits=9,
-        decimal_places=2,
-        description="Overrides every lot's starting bid.",
+    starting_price: StartingPrice | None = Field(
+        default=None, description="Overrides every lot's starting bid."
     )
     requested_by: Requester
 
@@ -101,7 +100,7 @@ class InventoryFetched(Payload):
 
     warehouse: WarehouseId
     event_id: str
-    starting_price: Money | None = None
+    starting_price: StartingPrice | None = None
     snapshot: ObjectRef
     record_count: int = Field(ge=0)
 
@@ -113,7 +112,7 @@ class ImagesReady(Payload):
 
     warehouse: WarehouseId
     event_id: str
-    starting_price: Money | None = None
+    starting_price: StartingPrice | None = None
     snapshot: ObjectRef
     manifest: ObjectRef
     photos_processed: int = Field(ge=0)
