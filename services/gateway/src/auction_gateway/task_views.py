@@ -214,7 +214,7 @@ def dedupe_plan_view(result: dict[str, Any]) -> DedupePlanView | None:
 
     The result contains `plan_id`, `target_msrp`, `msrp_total`, `target_reached`, `groups_touched`,
     `groups_total`, `records_without_name` and up to 500 `records` (`record_id`, `lot_number`,
-    `product_name`, `auction_count`, `msrp`) in the order they were chosen. The running total
+    `product_name`, `group`, `auction_count`, `msrp`) in the order they were chosen. The running total
     adds their MSRP in that order.
     """
     records = result.get("records")
@@ -229,7 +229,8 @@ def dedupe_plan_view(result: dict[str, Any]) -> DedupePlanView | None:
         msrp = _decimal(item.get("msrp"))
         running += msrp
         name = _text(item.get("product_name"))
-        key = " ".join(name.casefold().split())
+        # airtable-sync sends the key it grouped by; older plans fall back to case and spacing.
+        key = _text(item.get("group")) or " ".join(name.casefold().split())
         group = groups.setdefault(key, PlanGroup(product_name=name, records=[]))
         group.records.append(
             PlannedRecord(

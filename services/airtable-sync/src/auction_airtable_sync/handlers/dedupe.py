@@ -292,6 +292,8 @@ def _plan_result(plan: dedupe.DedupePlan, plan_id: str) -> dict[str, Any]:
                 "record_id": tag.record_id,
                 "lot_number": tag.lot_number,
                 "product_name": tag.product_name,
+                # The normalised name the plan grouped by, so viewers group the same way.
+                "group": dedupe.normalise_name(tag.product_name),
                 "auction_count": tag.auction_count,
                 "msrp": str(tag.msrp),
             }
