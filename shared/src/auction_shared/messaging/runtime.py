@@ -46,9 +46,9 @@ async def _tolerant_parser(record: ConsumerRecord[Any, Any], original: Any) -> A
 async def _raw_body_decoder(message: Any, original: Any) -> Any:
     """Return the body as bytes, so that `decode` (not FastStream) judges every message.
 
-    FastStream's own decoder parses JSON or text before the handler runs; a body it cannot
-    parse (deeply nested JSON, non-UTF-8 bytes under `content-type: text/plain`) then fails
-    outside the handler, and the message is neither processed nor sent to the DLQ.
+    FastStream's own decoder parses JSON or text before the handler runs. A body it cannot
+    parse (deeply nested JSON, non-UTF-8 bytes under `content-type: text/plain`) would then
+    fail outside the handler, so the message would be neither processed nor sent to the DLQ.
     """
     return message.body
 
