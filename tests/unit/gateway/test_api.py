@@ -29,7 +29,8 @@ def test_api_requires_login(harness: Harness) -> None:
     anonymous = TestClient(harness.app)
     response = anonymous.get("/api/v1/events")
     assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith("Basic")
+    # Never a Basic challenge: browsers would cache the credentials and send them cross-site.
+    assert response.headers["www-authenticate"] == 'Bearer realm="auction-gateway"'
     wrong = anonymous.get("/api/v1/events", auth=(USER, "wrong"))
     assert wrong.status_code == 401
 

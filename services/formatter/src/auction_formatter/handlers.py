@@ -107,6 +107,8 @@ def make_images_ready_handler(deps: FormatterDeps) -> Any:
 
         async with ctx.session() as session:
             stored = await repository.version_of_task(session, request.event_id, ctx.task_id)
+            # NOTE: two jobs of one event handled at the same moment would pick the same version.
+            # Requests are keyed by event id, so one partition, and one consumer, takes them in turn.
             version = (
                 stored.version
                 if stored

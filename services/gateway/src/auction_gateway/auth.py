@@ -179,9 +179,10 @@ class AuthMiddleware:
                     "cookie from /login."
                 },
                 status_code=401,
-                headers={
-                    "WWW-Authenticate": 'Basic realm="auction-gateway", Bearer realm="auction-gateway"'
-                },
+                # Only Bearer is advertised: a Basic challenge would make a browser prompt for
+                # credentials and then send them on cross-site form posts, which skip the CSRF
+                # check. Clients such as auctionctl send Basic without waiting for a challenge.
+                headers={"WWW-Authenticate": 'Bearer realm="auction-gateway"'},
             )
         target = path
         if connection.url.query:
@@ -216,7 +217,8 @@ async def verify_csrf(request: Request) -> None:
 
     The token comes in the `X-CSRF-Token` header (scripts, htmx) or the `csrf_token` form field.
     Requests authenticated by an API token or HTTP Basic carry no cookie a foreign site could
-    borrow, so they are exempt. Attached to the API and page routers.
+    borrow, so they are exempt; the gateway never sends a Basic challenge, so browsers do not
+    cache Basic credentials for it. Attached to the API and page routers.
     """
     if request.method in SAFE_METHODS:
         return
