@@ -7,9 +7,10 @@ images, formatter, hibid-bot), with the Airtable sandbox and the auction-site sa
 injects a 500 on the first Create Event submit, expires the bot's session part-way through the
 voids and shows the void dialog late. One browser serves the whole test.
 
-Redelivered requests are not repeated here: tests/integration/hibid_bot covers them
-(test_create_event_retries_and_never_duplicates sends the same create task again,
-test_upload_validates_then_imports_once sends the same CSV version again).
+Repeated requests are not sent here, because tests/integration/hibid_bot covers them:
+test_create_event_retries_and_never_duplicates delivers the same create task twice,
+test_upload_validates_then_imports_once requests an imported CSV version again, and
+test_void_resumes_after_failed_attempt runs a void handler a second time.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ BOT_SETTINGS = {
 
 
 def _site_categories() -> dict[int, str]:
-    """The sandbox's default categories plus every id of the formatter's category map."""
+    """Return the sandbox's default categories plus every id of the formatter's category map."""
     rules = load_warehouses().by_key["maule"].rules.categories
     categories = dict(DEFAULT_LEAF_CATEGORIES)
     for name, category_id in rules.ids_by_name.items():
