@@ -14,7 +14,8 @@ pauses from 1 s) on the local stack (`make up`), with its own schema and topic p
 sandbox runs in a thread with no faults and `import_row_delay_seconds` 0. A wrapper around the
 sandbox's app records when each request began and ended, background work (the CSV import) included;
 "site busy" is the time at least one request was in progress. The rest is the bot's own time:
-Chromium rendering and screenshots, S3 uploads, Kafka, pauses between report checks.
+Chromium rendering, tracing and screenshots, S3 uploads, Kafka, pauses between report checks.
+The bench wraps the bot's screenshot and upload methods to time those two parts.
 
 Run: uv run python bench/site_flows.py [--runs 3] [--lots 2000] [--voids 200]
      [--output bench/out/site_flows.json]
@@ -48,6 +49,7 @@ from aiokafka import AIOKafkaConsumer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from auction_hibid_bot.adapters.session import Artifacts, SiteSession
 from auction_hibid_bot.entrypoint import MIGRATIONS, create_app
 from auction_hibid_bot.settings import HibidBotSettings
 from auction_shared import topics
@@ -112,6 +114,48 @@ class BusyRecorder:
 
 
 @dataclass
+class BotClock:
+    """Seconds the bot spent on step screenshots (capture and upload) and on S3 uploads."""
+
+    screenshot_s: float = 0.0
+    upload_s: float = 0.0
+    screenshots: int = 0
+    screenshot_bytes: int = 0
+
+    def snapshot(self) -> dict[str, float]:
+        return dict(self.__dict__)
+
+
+CLOCK = BotClock()
+
+
+def instrument_bot() -> None:
+    """Time the bot's screenshots and uploads by wrapping the methods; behaviour is unchanged."""
+    screenshot = SiteSession.screenshot
+    put = Artifacts.put
+
+    async def timed_screenshot(self: SiteSession, *args: Any, **kwargs: Any) -> str:
+        started = time.perf_counter()
+        try:
+            return await screenshot(self, *args, **kwargs)
+        finally:
+            CLOCK.screenshot_s += time.perf_counter() - started
+            CLOCK.screenshots += 1
+
+    async def timed_put(self: Artifacts, key: str, data: bytes, content_type: str) -> str:
+        started = time.perf_counter()
+        try:
+            return await put(self, key, data, content_type)
+        finally:
+            CLOCK.upload_s += time.perf_counter() - started
+            if content_type == "image/jpeg":
+                CLOCK.screenshot_bytes += len(data)
+
+    setattr(SiteSession, "screenshot", timed_screenshot)  # noqa: B010
+    setattr(Artifacts, "put", timed_put)  # noqa: B010
+
+
+@dataclass
 class Site:
     base_url: str
     recorder: BusyRecorder
@@ -171,6 +215,7 @@ class Bench:
         assert self.consumer is not None
         task_id = f"bench-{flow}-{uuid.uuid4().hex[:8]}"
         envelope = make_envelope(payload, source="/bench", task_id=task_id, subject=subject)
+        before = CLOCK.snapshot()
         started = time.monotonic()
         await produce(
             self.bootstrap, self.prefix + payload.topic, [encode(envelope)], key=subject.encode()
@@ -191,9 +236,9 @@ class Bench:
         ended = time.monotonic()
         busy, requests = self.site.recorder.busy(started, ended)
         final = finals[-1]
-        return Result(
-            flow, run, ended - started, busy, requests, final["state"], final.get("result") or {}
-        )
+        after = CLOCK.snapshot()
+        bot = {name: round(after[name] - before[name], 3) for name in after}
+        return Result(flow, run, ended - started, busy, requests, final["state"], {"bot": bot})
 
     def draft_event(self, title: str) -> int:
         log_on(self.http, SITE_USER, SITE_PASSWORD)
@@ -289,6 +334,7 @@ async def main() -> None:
                 "site_report_email": "reports@example.test",
             }
         )
+        instrument_bot()
         app = create_app(settings)
         store = ObjectStore(ServiceSettings.model_validate(common))
         bench = Bench(env, prefix, site, store)
@@ -308,7 +354,8 @@ async def main() -> None:
                         print(
                             f"run {run} {result.flow}: {result.total_s:.1f} s, site busy "
                             f"{result.site_busy_s:.1f} s ({result.share:.0%}), "
-                            f"{result.requests} requests, {result.state}",
+                            f"{result.requests} requests, {result.state}, "
+                            f"screenshots {result.detail['bot']['screenshot_s']:.1f} s",
                             flush=True,
                         )
                 assert bench.consumer is not None
@@ -349,6 +396,11 @@ def summarise(results: list[Result]) -> dict[str, dict[str, float]]:
             "site_busy_s": round(statistics.median(r.site_busy_s for r in runs), 2),
             "site_share": round(statistics.median(r.share for r in runs), 3),
             "requests": statistics.median(r.requests for r in runs),
+            "screenshot_s": round(
+                statistics.median(r.detail["bot"]["screenshot_s"] for r in runs), 2
+            ),
+            "upload_s": round(statistics.median(r.detail["bot"]["upload_s"] for r in runs), 2),
+            "screenshots": statistics.median(r.detail["bot"]["screenshots"] for r in runs),
         }
     return summary
 
