@@ -393,6 +393,22 @@ def test_result_ignores_malformed_members() -> None:
     assert view.empty
 
 
+@pytest.mark.parametrize(
+    ("result", "completion", "shown"),
+    [
+        ({"voided_count": 4}, None, "4"),
+        ({"rows_copied": 4}, {"voided_count": 4}, "4"),
+        ({"voided_count": 3}, {"voided_count": 4}, "4"),
+    ],
+)
+def test_void_count_from_completion(
+    result: dict[str, object], completion: dict[str, object] | None, shown: str
+) -> None:
+    view = task_views.describe_result("void", result, completion)
+
+    assert [fact.value for fact in view.facts if fact.id == "voided-count"] == [shown]
+
+
 def test_void_export_needs_finished_void() -> None:
     ref = {
         "bucket": "auction-private",

@@ -75,7 +75,10 @@ def describe_result(
     elif job == "upload":
         _upload(view, result, completion or {})
     elif job == "void":
-        _add(view, "voided-count", "Sales voided", _count(result.get("voided_count")))
+        # After "copy to cancels" the final status is airtable-sync's, without the count; the
+        # recorded `void.completed` always has it.
+        voided = (completion or {}).get("voided_count", result.get("voided_count"))
+        _add(view, "voided-count", "Sales voided", _count(voided))
     elif job == "create_auction":
         _add(view, "created-event", "Event id", _text(result.get("event_id")))
         _add(view, "created-ends-at", "Ends", _text(result.get("ends_at")))
