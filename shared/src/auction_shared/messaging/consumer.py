@@ -1,6 +1,6 @@
 """Idempotent, bounded-retry processing of one Kafka message.
 
-The order of a message's life: decode → skip when the inbox has its id → run the handler (up to
+The life of a message: decode → skip when the inbox has its id → run the handler (up to
 `max_attempts` times with backoff) → the handler's transaction records the id in the inbox together
 with its state and outgoing events → the caller commits the Kafka offset. A message that cannot be
 decoded, or that still fails after the last attempt, goes to `<topic>.dlq` with the reason and its
@@ -56,7 +56,7 @@ class RawMessage:
 
 
 class HandlerContext:
-    """What a handler gets besides its event: transactions, progress reports and its logger."""
+    """Context of one handler call: its transaction, progress reports and logger."""
 
     def __init__(
         self, consumer: MessageProcessor, envelope: Envelope[Payload], raw: RawMessage
