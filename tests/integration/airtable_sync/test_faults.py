@@ -114,7 +114,9 @@ def large_sandbox() -> Iterator[RunningSandbox]:
 
 
 async def test_two_pacers_share_the_limit(sync_env: SyncEnv, large_sandbox: RunningSandbox) -> None:
-    settings = sync_env.settings(large_sandbox)
+    # 300 ms slots leave room for scheduling delays on a loaded 2-core CI machine; the test is
+    # about two clients sharing one pace, not about how close to the limit the default runs.
+    settings = sync_env.settings(large_sandbox, airtable_request_interval_ms=300)
     replicas = [build_airtable_client(settings), build_airtable_client(settings)]
     location = Location(MAULE_BASE, MAULE_INVENTORY, MAULE_VIEW)
 
@@ -136,7 +138,7 @@ async def test_two_pacers_share_the_limit(sync_env: SyncEnv, large_sandbox: Runn
     assert statuses_seen == {200: 44}
     assert len(starts) == 44
     assert max_in_window(starts) <= 5
-    # 44 requests 210 ms apart need at least 43 x 0.21 s.
+    # 44 requests one interval apart need at least 43 intervals.
     assert elapsed >= 43 * settings.airtable_request_interval_ms / 1000 - 0.1
 
 
