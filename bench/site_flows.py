@@ -12,10 +12,10 @@ Flows, each from the request on Kafka to the task's final `task.status`:
 hibid-bot runs in this process with its production defaults (a report check every 3 s, retry
 pauses from 1 s) on the local stack (`make up`), with its own schema and topic prefix. The
 sandbox runs in a thread with no faults and `import_row_delay_seconds` 0. A wrapper around the
-sandbox's app records when each request began and ended, background work (the CSV import) included;
-"site busy" is the time at least one request was in progress. The rest is the bot's own time:
-Chromium rendering, tracing and screenshots, S3 uploads, Kafka, pauses between report checks.
-The bench wraps the bot's screenshot and upload methods to time those two parts.
+sandbox's app records when each request began and ended, including the background CSV import.
+"Site busy" is the time during which at least one request was in progress. The rest is the
+bot's own time: Chromium rendering, tracing and screenshots, S3 uploads, Kafka, and pauses
+between report checks. The bench wraps the bot's screenshot and upload methods to time those.
 
 Run: uv run python bench/site_flows.py [--runs 3] [--lots 2000] [--voids 200]
      [--output bench/out/site_flows.json]
@@ -130,7 +130,7 @@ CLOCK = BotClock()
 
 
 def instrument_bot() -> None:
-    """Time the bot's screenshots and uploads by wrapping the methods; behaviour is unchanged."""
+    """Wrap the bot's screenshot and upload methods with timers, leaving what they do unchanged."""
     screenshot = SiteSession.screenshot
     put = Artifacts.put
 
