@@ -201,8 +201,9 @@ async def test_create_import_and_void_in_browser(
     # page understate or omit the voided count, while the sales and the Cancels rows are right.
     # 1. hibid-bot does not count a void whose report reload landed on the expired session's
     #    log-on page (the step runs again and voids the next sale).
-    # 2. After "copy to cancels" the final status carries airtable-sync's result, and the task
-    #    page's void view reads `voided_count` from that result only, so it shows no count.
+    # 2. After "copy to cancels" the final status may carry airtable-sync's result, and the task
+    #    page's void view reads `voided_count` from that result only, so it may show no count
+    #    (seen in some runs, while others showed the bot's count).
     if voided_shown != str(sold.unpaid):
         pytest.xfail(
             f"the void task page shows voided count {voided_shown!r}, but {sold.unpaid} sales "
