@@ -197,17 +197,13 @@ async def test_create_import_and_void_in_browser(
             assert value not in logs, f"buyer data {value!r} appears in the logs"
         assert buyer.phone not in logs
 
-    # NOTE: known defects, checked last so that everything above still runs. Both make the task
-    # page understate or omit the voided count, while the sales and the Cancels rows are right.
-    # 1. hibid-bot does not count a void whose report reload landed on the expired session's
-    #    log-on page (the step runs again and voids the next sale).
-    # 2. After "copy to cancels" the final status may carry airtable-sync's result, and the task
-    #    page's void view reads `voided_count` from that result only, so it may show no count
-    #    (seen in some runs, while others showed the bot's count).
+    # NOTE: a known hibid-bot defect, checked last so that everything above still runs. A void
+    # whose report reload landed on the expired session's log-on page is not counted (the step
+    # runs again and voids the next sale), so the task page shows one sale fewer than voided.
     if voided_shown != str(sold.unpaid):
         pytest.xfail(
             f"the void task page shows voided count {voided_shown!r}, but {sold.unpaid} sales "
-            "were voided (see the known defects above)"
+            "were voided (see the known defect above)"
         )
 
 
