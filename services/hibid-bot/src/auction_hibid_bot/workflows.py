@@ -208,20 +208,41 @@ async def void_unpaid_sales(
     """
     voided = 0
     last_sale: str | None = None
+    # Sales clicked whose outcome was not seen yet: when the report reload after a click lands on
+    # the log-on page (session expired), the step runs again, and the next read of the report
+    # shows whether the click took effect.
+    pending: dict[str, SaleRow] = {}
+    noticed: list[SaleRow] = []
 
     async def void_next(page: Page) -> SaleRow | None:
         report = SalesReportPage(page, session.base_url)
         await report.open(event_id, UNPAID)
-        for sale in await report.rows():
+        rows = await report.rows()
+        still_unpaid = {sale.sale_id for sale in rows if sale.cell is PaidCell.UNPAID}
+        for sale_id in list(pending):
+            if sale_id not in still_unpaid:
+                noticed.append(pending.pop(sale_id))
+        for sale in rows:
             if sale.cell is not PaidCell.UNPAID:
                 continue
-            if await report.void(sale, expect_dialog=has_invoice(sale.invoice_text)):
+            if sale.sale_id:
+                pending[sale.sale_id] = sale
+            applied = await report.void(sale, expect_dialog=has_invoice(sale.invoice_text))
+            pending.pop(sale.sale_id, None)
+            if applied:
                 return sale
         return None
+
+    async def count_noticed() -> None:
+        nonlocal voided
+        while noticed:
+            voided += 1
+            await on_void(noticed.pop(0))
 
     while voided < max_voids:
         progress = min(30 + voided, 80)
         sale = await session.step(f"void sale {voided + 1}", progress, void_next)
+        await count_noticed()
         if sale is None:
             return voided
         if sale.sale_id and sale.sale_id == last_sale:
