@@ -1,7 +1,7 @@
 """Time one format job of 1,000 lots with 3 photos each, from `format.requested` to
 `auction.formatted`, and show where the time goes.
 
-The Airtable sandbox (rate limit on: 5 requests per second per base) holds 1,000 records in the
+The Airtable sandbox (rate limit on: 5 requests per second per base) contains 1,000 records in the
 "Send to Auction" view, each with 3 distinct 1600x1200 JPEG photos. airtable-sync, images and
 formatter run in this process on the local stack (`make up`), each with its own schema and topic
 prefix. The stages come from the task's `task.status` events: fetch (airtable-sync), photos

@@ -1,7 +1,7 @@
 """The demo: inventory (bundled or `--manifest`) → photos → one event per warehouse → formatted CSVs.
 
 Runs against the platform that `python -m scripts.platform up` started, through the same CLI staff
-use (`auctionctl`). The photo step stands in for staff photographing the lots: it attaches generated
+use (`auctionctl`). The photo step replaces staff photographing the lots: it attaches generated
 product photos to every record of a warehouse's "Send to Auction" view that has none, through the
 Airtable API of the sandbox. A second run reuses what the first one made.
 """

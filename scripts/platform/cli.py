@@ -1,12 +1,12 @@
 """Start, stop and list the platform's processes: the two sandboxes and the five services.
 
 Ports: gateway 8000, formatter 8011, images 8012, airtable-sync 8013, hibid-bot 8014, Airtable
-sandbox 8081, site sandbox 8082; `AUCTION_<NAME>_PORT` overrides one (`AUCTION_GATEWAY_PORT`,
+sandbox 8081, site sandbox 8082. `AUCTION_<NAME>_PORT` overrides one (`AUCTION_GATEWAY_PORT`,
 `AUCTION_AIRTABLE_SYNC_PORT`, ..., `AUCTION_AIRTABLE_SANDBOX_PORT`, `AUCTION_SITE_SANDBOX_PORT`).
 
 Each runs in the background like the stack's servers, with its pid file in `.state/run` and its
 log in `.state/logs/<name>.log`. Services get the stack's settings from `.state/stack.env`, their
-own database role and schema, and the sandboxes' addresses; `up` runs every service's migrations
+own database role and schema, and the sandboxes' addresses. `up` runs every service's migrations
 first and waits for every `/readyz`.
 """
 
@@ -254,7 +254,12 @@ def status(selected: Sequence[Process], *, as_json: bool) -> int:
     rows = []
     for process in selected:
         pid = read_pid(PATHS, process.component)
-        state = "ready" if pid and _ready(process) else ("starting" if pid else "stopped")
+        if pid is None:
+            state = "stopped"
+        elif _ready(process):
+            state = "ready"
+        else:
+            state = "starting"
         if pid is None and port_open(process.port):
             state = "port taken by another program"
         rows.append({"name": process.name, "state": state, "url": process.url, "pid": pid})

@@ -114,7 +114,7 @@ async def _stop_quietly(consumer: AIOKafkaConsumer) -> None:
         await consumer.stop()
     except asyncio.CancelledError:
         # NOTE: aiokafka 0.14 re-raises the cancellation of its own committed-offsets task when a
-        # consumer without a group stops; only a cancellation of this task is passed on.
+        # consumer without a group stops. Only a cancellation of this task is passed on.
         task = asyncio.current_task()
         if task is not None and task.cancelling():
             raise

@@ -98,7 +98,7 @@ def test_invalid_json_body_is_422(sandbox: RunningSandbox) -> None:
 
 
 # A 3 s window (5 requests per 3 s) keeps the first six requests inside one window even on a
-# loaded CI machine; the lock outlasts the window, so the base is free again after it.
+# loaded CI machine. The lock outlasts the window, so the base is free again after it.
 LOCK = RateLimitSettings(window_seconds=3.0, lock_seconds=3.5)
 
 

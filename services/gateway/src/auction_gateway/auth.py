@@ -217,7 +217,7 @@ async def verify_csrf(request: Request) -> None:
 
     The token comes in the `X-CSRF-Token` header (scripts, htmx) or the `csrf_token` form field.
     Requests authenticated by an API token or HTTP Basic carry no cookie a foreign site could
-    borrow, so they are exempt; the gateway never sends a Basic challenge, so browsers do not
+    borrow, so they are exempt. The gateway never sends a Basic challenge, so browsers do not
     cache Basic credentials for it. Attached to the API and page routers.
     """
     if request.method in SAFE_METHODS:

@@ -19,8 +19,8 @@ from auction_shared.settings import ServiceSettings, load_settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-# A photo job of 1,000 lots can run for many minutes; the consumer must not be dropped from its
-# group meanwhile (the conversion runs in worker threads, so heartbeats keep flowing).
+# A photo job of 1,000 lots can run for many minutes, and the consumer must stay in its group
+# meanwhile. The conversion runs in worker threads, so heartbeats keep flowing.
 MAX_POLL_INTERVAL_MS = 60 * 60 * 1000
 
 

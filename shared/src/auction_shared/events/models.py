@@ -48,7 +48,7 @@ class ObjectRef(BaseModel):
 
 
 class Requester(BaseModel):
-    """Who asked for a job: a staff user of the gateway or another system."""
+    """The requester of a job: a staff user of the gateway or another system."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -81,7 +81,7 @@ class JobKind(StrEnum):
 
 
 class FormatRequested(Payload):
-    """Staff or a system asks to format an auction event's lots into the import CSV."""
+    """A request to format an auction event's lots into the import CSV, from staff or a system."""
 
     topic: ClassVar[str] = topics.FORMAT_REQUESTED
 

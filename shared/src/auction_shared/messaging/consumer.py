@@ -1,8 +1,12 @@
 """Idempotent, bounded-retry processing of one Kafka message.
 
-The life of a message: decode → skip when the inbox has its id → run the handler (up to
-`max_attempts` times with backoff) → the handler's transaction records the id in the inbox together
-with its state and outgoing events → the caller commits the Kafka offset. A message that cannot be
+The life of a message:
+1. decode it, and skip it when the inbox has its id;
+2. run the handler, up to `max_attempts` times with backoff;
+3. the handler's transaction records the id in the inbox with its state and outgoing events;
+4. the caller commits the Kafka offset.
+
+A message that cannot be
 decoded, or that still fails after the last attempt, goes to `<topic>.dlq` with the reason and its
 original coordinates in headers, and the consumer moves on.
 """

@@ -92,7 +92,7 @@ class ServiceRuntime:
         """Name the consumer group of one subscription: `<service>.<topic>`.
 
         A group per topic keeps a slow handler of one topic from holding up the others, and lets
-        the subscriptions join at once; in one shared group every new member would make all
+        the subscriptions join at once. In one shared group, every new member would make all
         members rebalance, one join after another, at each start.
         """
         return f"{self.group}.{model.topic}"

@@ -13,7 +13,7 @@ from auction_gateway.records import AuctionEvent, CsvVersion, TaskRecord, TaskSt
 
 
 class AirtableLocation(BaseModel):
-    """Where a warehouse's inventory lives in Airtable (ids or names, as airtable-sync reads them)."""
+    """The Airtable location of a warehouse's inventory (ids or names, as airtable-sync reads them)."""
 
     base_id: str
     inventory_table: str
